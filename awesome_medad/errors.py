@@ -1,0 +1,39 @@
+"""Exceptions the library raises and ``cli.py`` maps to exit codes.
+
+They subclass :class:`click.ClickException` (as mkdocs does) so that a
+command that forgets to catch one still prints a one-line message instead of
+a traceback.  Exit code 2 means "usage or invalid input"; findings (exit 1)
+are not exceptions, they are returned as :class:`Problem` lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from awesome_medad.problems import Problem
+
+
+class MedadError(click.ClickException):
+    """Base class: a message for the user, exit code 2."""
+
+    exit_code = 2
+
+
+class InvalidInput(MedadError):
+    """Input that cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem], summary: str = "") -> None:
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems]
+        head = summary or f"{len(self.problems)} problem(s) found"
+        super().__init__("\n".join([head, *lines]))
+
+
+class NetworkError(MedadError):
+    """A remote service (arXiv, Crossref, GitHub) could not be reached or answered badly."""
+
+
+class WriteError(MedadError):
+    """A file could not be written; the original is left untouched."""
