@@ -209,7 +209,7 @@ class _Builder:
                     "known keys: " + ", ".join(known))
                 self.error((*crumb, key), f"unknown key '{key}' in {what}", hint, key=True)
         for spec in fields:
-            if spec.required and value.get(spec.name) is None and spec.name not in {"title"}:
+            if spec.required and value.get(spec.name) is None:
                 self.error(crumb, f"{what} is missing the required key '{spec.name}'",
                            spec.description)
         return {k: self.typed(v, (*crumb, k), known[k]) for k, v in value.items() if k in known}
@@ -297,7 +297,8 @@ class _Builder:
         if fields is None:
             return None
         title = fields.get("title")
-        if fields.get("raw") is None and (not isinstance(title, str) or not title.strip()):
+        given = item.get("title")  # before type checks: a rejected title was reported already
+        if fields.get("raw") is None and not (isinstance(given, str) and given.strip()):
             where = (*crumb, "title") if "title" in fields else crumb
             self.error(where, "the paper has an empty or missing title",
                        "every paper needs a 'title' (or a verbatim 'raw' entry)")
@@ -323,7 +324,8 @@ class _Builder:
         for i, path in enumerate(value):
             if path not in paths:
                 close = difflib.get_close_matches(path, paths, n=1, cutoff=0.5)
-                hint = f"did you mean '{close[0]}'?" if close else "section paths look like parent/child"
+                hint = (f"did you mean '{close[0]}'?" if close
+                        else "section paths look like parent/child")
                 self.error((*crumb, i), f"there is no section '{path}'", hint)
         return tuple(value)
 

@@ -33,7 +33,7 @@ API_DEFAULTS: Mapping[str, str] = {
 
 
 def api_base(name: str, overrides: Mapping[str, str] | None = None) -> str:
-    """The base URL of API ``name`` (``arxiv``, ``crossref``, ``github``), without trailing ``/``."""
+    """Base URL of API ``name`` (``arxiv``, ``crossref``, ``github``), no trailing ``/``."""
     if overrides and overrides.get(name):
         return overrides[name].rstrip("/")
     env = os.environ.get(f"MEDAD_{name.upper()}_API")

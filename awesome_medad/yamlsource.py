@@ -139,6 +139,7 @@ class _Converter:
             return self._mapping(node, crumb)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*crumb, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, crumb)
 
     def _mapping(self, node: yaml.MappingNode, crumb: Crumb) -> dict[str, Any]:
@@ -159,7 +160,7 @@ class _Converter:
             result[key] = self.convert(value_node, child)
         return result
 
-    def _scalar(self, node: yaml.Node, crumb: Crumb) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, crumb: Crumb) -> Any:
         tag = node.tag
         if tag == "tag:yaml.org,2002:str":
             return node.value

@@ -1,0 +1,56 @@
+"""Shared fixtures: small catalogues written to real files under ``tmp_path``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+
+MINIMAL = """\
+title: Test list
+sections:
+  - id: dl
+    heading: Deep learning
+    sections:
+      - id: mri
+        heading: Brain MRI
+      - id: ct
+        heading: Brain CT
+papers:
+  - id: chen2018unsupervised
+    authors: [Chen]
+    et_al: true
+    title: Unsupervised Detection of Lesions
+    venue: MIDL'18
+    year: 2018
+    sections: [dl/mri]
+    links:
+      pdf: https://arxiv.org/abs/1806.04972
+"""
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """Write text (or bytes) to ``tmp_path/name`` and return the path."""
+
+    def _write(content: str | bytes, name: str = "papers.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The list as it stood on 2020-08-10, normalised as render may normalise it."""
+    raw = (FIXTURES / "seed.md").read_text(encoding="utf-8")
+    return raw.rstrip(" ").rstrip("\n") + "\n"
