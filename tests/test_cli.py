@@ -54,7 +54,8 @@ def test_check_reports_stale_readme_with_a_diff(project: Path) -> None:
     readme.write_text(readme.read_text().replace("Brain CT", "Brain C.T."))
     code, out, err = run("render", "--check")
     assert code == 1
-    assert out.startswith("--- README.md (on disk)\n+++ README.md (rendered from data/papers.yaml)\n")
+    assert out.startswith(
+        "--- README.md (on disk)\n+++ README.md (rendered from data/papers.yaml)\n")
     assert "-  * [Brain C.T.](#brain-ct)\n+  * [Brain CT](#brain-ct)\n" in out
     assert err == "README.md is stale: run `medad render` to regenerate it\n"
     assert "Brain C.T." in readme.read_text()
