@@ -80,3 +80,15 @@ def _check_rendered(path: Path, text: str, catalogue_path: Path) -> None:
     click.echo("".join(diff), nl=False)
     click.echo(f"{path} is stale: run `medad render` to regenerate it", err=True)
     sys.exit(1)
+
+
+@main.command()
+def schema() -> None:
+    """Print the catalogue's JSON Schema (draft 2020-12) for editors and validators.
+
+    Example: medad schema > schema/papers.schema.json
+    """
+    from awesome_medad.schema import json_schema_text
+
+    click.echo(json_schema_text(), nl=False)
+

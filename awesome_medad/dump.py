@@ -15,6 +15,7 @@ import yaml
 from awesome_medad.catalogue import Catalogue, Paper, Section
 
 HEADER = """\
+# yaml-language-server: $schema=../schema/papers.schema.json
 # The catalogue of this awesome list: the single source of truth for README.md.
 # Edit this file, then run `medad render` (CI runs `medad render --check`).
 #

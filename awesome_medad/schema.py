@@ -73,3 +73,68 @@ PAPER_FIELDS: tuple[Field, ...] = (
     Field("lint-ignore", Kind.STR_LIST, False, "Lint rule ids not to report for this paper."),
     Field("raw", Kind.TEXT, False, "A Markdown entry kept verbatim (from import)."),
 )
+
+
+SCHEMA_ID = "https://medad.invalid/schema/papers.schema.json"
+_NO_LINE_BREAK = r"^[^\n\r]*$"
+
+
+def _kind_schema(kind: Kind) -> dict[str, object]:
+    """The JSON Schema fragment for one :class:`Kind`."""
+    single: dict[str, object] = {"type": "string", "pattern": _NO_LINE_BREAK}
+    url: dict[str, object] = {"type": "string", "pattern": r"^[hH][tT][tT][pP][sS]?://[^\s<>\"]+$"}
+    table: dict[Kind, dict[str, object]] = {
+        Kind.STR: single,
+        Kind.TEXT: {"type": "string"},
+        Kind.INT: {"type": "integer", "minimum": 1800, "maximum": 2200},
+        Kind.BOOL: {"type": "boolean"},
+        Kind.DATE: {"type": "string", "format": "date"},
+        Kind.URL: url,
+        Kind.ID: {"type": "string", "pattern": ID_PATTERN},
+        Kind.STR_LIST: {"type": "array", "items": single},
+        Kind.ID_LIST: {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        Kind.LINKS: {"type": "object", "additionalProperties": url,
+                     "propertyNames": {"pattern": r"^[^\[\]\n\r]+$"}},
+        Kind.SECTIONS: {"type": "array", "items": {"$ref": "#/$defs/section"}},
+        Kind.PAPERS: {"type": "array", "items": {"$ref": "#/$defs/paper"}},
+    }
+    return dict(table[kind])
+
+
+def _object_schema(fields: tuple[Field, ...], title: str) -> dict[str, object]:
+    properties = {}
+    for spec in fields:
+        fragment = _kind_schema(spec.kind)
+        fragment["description"] = f"{spec.description} Must be {spec.kind.value}."
+        properties[spec.name] = fragment
+    return {
+        "title": title,
+        "type": "object",
+        "properties": properties,
+        "required": [spec.name for spec in fields if spec.required],
+        "additionalProperties": False,
+    }
+
+
+def json_schema() -> dict[str, object]:
+    """The catalogue's JSON Schema (draft 2020-12), built from the declarations above.
+
+    Only structure is expressible here; cross-references (a paper's section
+    exists, ids are unique) stay the validator's job.
+    """
+    paper = _object_schema(PAPER_FIELDS, "A paper")
+    paper["anyOf"] = [{"required": ["title"]}, {"required": ["raw"]}]
+    root = _object_schema(LIST_FIELDS, "medad catalogue")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **root,
+        "$defs": {"section": _object_schema(SECTION_FIELDS, "A section"), "paper": paper},
+    }
+
+
+def json_schema_text() -> str:
+    """The schema as the file ``schema/papers.schema.json`` holds it."""
+    import json
+
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -177,7 +177,7 @@ class _Converter:
                 value: dt.date = _CONSTRUCTOR.construct_yaml_timestamp(node)
                 return value
         except (ValueError, yaml.YAMLError):
-            pass
+            return node.value  # e.g. 2020-13-45: kept as text so the type check names it
         self.problems.append(problem(self.source, crumb, f"unsupported YAML value {tag!r}",
                                      "use plain strings, numbers, lists and mappings"))
         return None
