@@ -50,8 +50,8 @@ def main() -> None:
         t_render = median_seconds(render, args.runs)
         t_click = median_seconds([py, "-c", "import click"], args.runs)
         t_version = median_seconds([py, "-m", "awesome_medad", "--version"], args.runs)
-    size = catalogue.stat().st_size if catalogue.exists() else 0
-    print(f"catalogue: {args.papers} papers, 50 sections ({size or 'temporary'} bytes); "
+        size = catalogue.stat().st_size
+    print(f"catalogue: {args.papers} papers, 50 sections ({size:,} bytes); "
           f"median of {args.runs} runs")
     print(f"bare CSafeLoader parse : {t_bare:8.3f} s")
     print(f"medad render           : {t_render:8.3f} s   ratio {t_render / t_bare:.2f}x "
