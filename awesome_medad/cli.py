@@ -92,3 +92,69 @@ def schema() -> None:
 
     click.echo(json_schema_text(), nl=False)
 
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@catalogue_option
+@click.option("--readme", "readme_path", default=DEFAULT_README, show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The rendered README to check against the catalogue.")
+@click.option("--offline", is_flag=True, help="Skip the live HTTP link check.")
+@click.option("--format", "fmt", default="auto", show_default=True,
+              type=click.Choice(["auto", "text", "json", "github", "sarif"]),
+              help="Output format; auto is github under GitHub Actions, else text.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--config", "config_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Configuration file (default: .medad.yaml or [tool.medad] in pyproject.toml).")
+def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offline: bool,
+         fmt: str, strict: bool, config_path: Path | None) -> None:
+    """Check the catalogue and README (or Markdown FILES): anchors, duplicates, links.
+
+    Exit 0 when there are no errors, 1 when there are (or warnings with
+    --strict), 2 for usage errors and unreadable or invalid input.
+
+    Examples: medad lint --offline; medad lint --format json; medad lint other-list.md
+    """
+    import os
+
+    from awesome_medad.config import load_config
+    from awesome_medad.errors import InvalidInput
+    from awesome_medad.lint.runner import all_rules, lint_catalogue, lint_markdown
+    from awesome_medad.problems import has_errors
+    from awesome_medad.report import color_enabled, render_report, resolve_format
+
+    chosen = resolve_format(fmt, os.environ)
+    rules = {rule.id: (rule.summary, rule.level) for rule in all_rules()}
+    try:
+        config = load_config(config_path)
+        live = None
+        if not offline:
+            click.echo("medad: the live link check is not available yet; running the offline "
+                       "checks only (pass --offline to silence this notice)", err=True)
+        if files:
+            problems = lint_markdown(list(files), config, live)
+        else:
+            problems = lint_catalogue(catalogue_path, readme_path, config, live)
+    except InvalidInput as exc:
+        _report_invalid(exc, chosen, rules)
+        sys.exit(2)
+    color = chosen == "text" and color_enabled(os.environ, sys.stdout.isatty())
+    click.echo(render_report(problems, chosen, color=color, rules=rules), nl=False)
+    sys.exit(1 if has_errors(problems, strict) else 0)
+
+
+def _report_invalid(exc: Any, fmt: str, rules: Any) -> None:
+    """Bad input: every problem on stderr (``file:line:col: level: breadcrumb: message``).
+
+    Machine formats also get them on stdout, so CI annotations show where the input is broken.
+    """
+    from awesome_medad.report import render_report
+
+    head = exc.message.split("\n", 1)[0]
+    click.echo(f"medad: invalid input: {head}", err=True)
+    for found in exc.problems:
+        click.echo(str(found), err=True)
+    if fmt != "text":
+        click.echo(render_report(exc.problems, fmt, rules=rules), nl=False)
