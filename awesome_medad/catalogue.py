@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 from awesome_medad.errors import InvalidInput
 from awesome_medad.problems import Problem
 from awesome_medad.schema import (
+    CHART_FIELDS,
     ID_PATTERN,
     LIST_FIELDS,
     PAPER_FIELDS,
@@ -98,6 +99,21 @@ class Paper:
         return dict(self.links).get(kind)
 
 
+DEFAULT_CHART_ALT = "Papers per year, stacked by imaging modality"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The papers-per-year chart that ``render`` embeds after the list (``chart:`` key)."""
+
+    path: str
+    alt: str | None = None
+
+    @property
+    def alt_text(self) -> str:
+        return self.alt if self.alt is not None else DEFAULT_CHART_ALT
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """The whole list: metadata, the section tree and the papers."""
@@ -110,6 +126,7 @@ class Catalogue:
     contact: str | None = None
     toc_heading: str = "Overview"
     footer: str | None = None
+    chart: Chart | None = None
     source: SourceMap = field(default_factory=lambda: SourceMap("<memory>"), compare=False)
 
     @property
@@ -239,8 +256,23 @@ class _Builder:
             title=title or "", sections=sections, papers=papers, intro=top.get("intro"),
             updated=top.get("updated"), contact=top.get("contact"),
             toc_heading=top.get("toc_heading") or "Overview", footer=top.get("footer"),
-            source=self.source,
+            chart=self.chart(top.get("chart")), source=self.source,
         )
+
+    def chart(self, value: Any) -> Chart | None:
+        if value is None:
+            return None
+        fields = self.mapping(value, ("chart",), CHART_FIELDS, "the chart")
+        path = (fields or {}).get("path")
+        if not isinstance(path, str) or fields is None:
+            return None
+        scheme = urlsplit(path).scheme.lower()
+        if not path.strip() or re.search(r"[\s<>]", path) or scheme not in {"", "http", "https"}:
+            self.error(("chart", "path"), f"unusable chart path {path!r}",
+                       "give a path relative to the README such as docs/papers-per-year.svg "
+                       "(no spaces) or an http(s) URL")
+            return None
+        return Chart(path, fields.get("alt"))
 
     def sections(self, value: Any, crumb: Crumb, parent: str, depth: int) -> tuple[Section, ...]:
         if value is None:

@@ -94,6 +94,91 @@ def schema() -> None:
 
 
 
+def _write_output(output: str, text: str) -> None:
+    """Standard output for ``-``, else an atomic write (a failed command leaves the file)."""
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    from awesome_medad.fsutil import atomic_write
+
+    atomic_write(output, text)
+
+
+@main.command("export")
+@catalogue_option
+@click.option("--format", "fmt", type=click.Choice(["bibtex", "csl-json", "csv", "json"]),
+              default="bibtex", show_default=True, help="What to write.")
+@click.option("--output", "-o", default="-", show_default=True,
+              help="Where to write; '-' for standard output.")
+@click.option("--section", "sections", multiple=True, metavar="PATH",
+              help="Only papers under this section path (prefix); repeat for several.")
+@click.option("--year", "year", metavar="YEAR|FROM-TO", help="Only papers of a year or range.")
+def export_command(catalogue_path: Path, fmt: str, output: str, sections: tuple[str, ...],
+                   year: str | None) -> None:
+    """Export the papers as BibTeX, CSL-JSON, CSV or JSON (one record per paper).
+
+    Example: medad export --format bibtex --section deep-learning --year 2019-2020 -o papers.bib
+    """
+    from awesome_medad.catalogue import load_catalogue
+    from awesome_medad.export import export, parse_years, select
+
+    catalogue = load_catalogue(catalogue_path)
+    years = parse_years(year) if year is not None else None
+    if (sections or years) and not select(catalogue, sections, years):
+        click.echo("warning: no paper matches the --section/--year filters", err=True)
+    _write_output(output, export(catalogue, fmt, sections, years))
+
+
+@main.command()
+@catalogue_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Tables for people or JSON for scripts.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH.svg",
+              help="Also write papers per year, stacked by modality, as an SVG chart.")
+@click.option("--cache-dir", default=".medad-cache", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where the link checker keeps its results (for link health).")
+def stats(catalogue_path: Path, fmt: str, chart: Path | None, cache_dir: Path) -> None:
+    """Show papers per family x modality, per year, top venues and link health.
+
+    Example: medad stats --chart docs/papers-per-year.svg
+    """
+    import json
+    import os
+    import shutil
+
+    from awesome_medad.catalogue import load_catalogue
+    from awesome_medad.stats import chart_svg, compute, render_tables
+
+    catalogue = load_catalogue(catalogue_path)
+    numbers = compute(catalogue, cache_dir)
+    if chart is not None:
+        _write_output(str(chart), chart_svg(catalogue))
+    if fmt == "json":
+        click.echo(json.dumps(numbers.as_json(), indent=2, ensure_ascii=False))
+        return
+    tty = sys.stdout.isatty()
+    color = tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    width = shutil.get_terminal_size().columns if tty else None
+    click.echo(render_tables(numbers, width=width, color=color), nl=False)
+
+
+@main.command()
+@catalogue_option
+@click.option("--output", "-o", default="_site", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write index.html into (created if missing).")
+def site(catalogue_path: Path, output: Path) -> None:
+    """Build the searchable one-page site (index.html; works offline and on GitHub Pages).
+
+    Example: medad site --catalogue data/papers.yaml --output _site
+    """
+    from awesome_medad.catalogue import load_catalogue
+    from awesome_medad.site import write_site
+
+    write_site(load_catalogue(catalogue_path), output, str(catalogue_path))
+
+
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @catalogue_option

@@ -120,6 +120,10 @@ def dump(catalogue: Catalogue, header: str = HEADER) -> str:
             lines += _block(key, value, "")
         elif value is not None:
             lines.append(f"{key}: {scalar(value)}")
+    if catalogue.chart is not None:
+        lines += ["chart:", f"  path: {scalar(catalogue.chart.path)}"]
+        if catalogue.chart.alt is not None:
+            lines.append(f"  alt: {scalar(catalogue.chart.alt)}")
     lines += ["", "sections:", *_sections(catalogue.sections, "  "), "", "papers:"]
     for i, paper in enumerate(catalogue.papers):
         if i:

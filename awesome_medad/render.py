@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from awesome_medad.catalogue import Catalogue, Paper, Section
+from awesome_medad.catalogue import Catalogue, Chart, Paper, Section
 from awesome_medad.slugs import Slugger
 
 _MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sep.", "Oct.",
@@ -124,11 +124,18 @@ def _body(catalogue: Catalogue) -> list[str]:
     return lines
 
 
+def render_chart(chart: Chart) -> str:
+    """``![alt](path)``: the chart image shown after the last entry."""
+    return f"![{escape(chart.alt_text)}]({link_target(chart.path)})"
+
+
 def render(catalogue: Catalogue) -> str:
     """The whole README for ``catalogue``."""
     lines = _header(catalogue) + _toc(catalogue, anchors(catalogue)) + _body(catalogue)
     while lines and not lines[-1]:
         lines.pop()
+    if catalogue.chart is not None:
+        lines += ["", render_chart(catalogue.chart)]
     if catalogue.footer:
         lines += ["", catalogue.footer.strip("\n")]
     return "\n".join(lines) + "\n"

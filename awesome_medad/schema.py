@@ -26,6 +26,7 @@ class Kind(str, Enum):
     LINKS = "a mapping from link kind (pdf, code, ...) to URL"
     SECTIONS = "a list of sections"
     PAPERS = "a list of papers"
+    CHART = "a mapping with the chart's 'path' and optional 'alt' text"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ LIST_FIELDS: tuple[Field, ...] = (
     Field("contact", Kind.TEXT, False, "Markdown shown after the 'last updated' line."),
     Field("toc_heading", Kind.STR, False, "Heading of the table of contents (default Overview)."),
     Field("footer", Kind.TEXT, False, "Markdown appended after the last entry."),
+    Field("chart", Kind.CHART, False,
+          "Embed the papers-per-year chart (made by `medad stats --chart PATH`) after the list."),
     Field("sections", Kind.SECTIONS, True, "The section tree: method family, then modality."),
     Field("papers", Kind.PAPERS, True, "One record per paper, in display order."),
 )
@@ -56,6 +59,12 @@ SECTION_FIELDS: tuple[Field, ...] = (
     Field("heading", Kind.STR, True, "The heading text as shown in the README."),
     Field("toc", Kind.STR, False, "TOC label when it differs from the heading."),
     Field("sections", Kind.SECTIONS, False, "Sub-sections (for example imaging modalities)."),
+)
+
+CHART_FIELDS: tuple[Field, ...] = (
+    Field("path", Kind.STR, True,
+          "The SVG's path relative to the README (or an http(s) URL), e.g. docs/chart.svg."),
+    Field("alt", Kind.STR, False, "Alternative text; the default describes the chart."),
 )
 
 PAPER_FIELDS: tuple[Field, ...] = (
@@ -97,6 +106,7 @@ def _kind_schema(kind: Kind) -> dict[str, object]:
                      "propertyNames": {"pattern": r"^[^\[\]\n\r]+$"}},
         Kind.SECTIONS: {"type": "array", "items": {"$ref": "#/$defs/section"}},
         Kind.PAPERS: {"type": "array", "items": {"$ref": "#/$defs/paper"}},
+        Kind.CHART: {"$ref": "#/$defs/chart"},
     }
     return dict(table[kind])
 
@@ -129,7 +139,8 @@ def json_schema() -> dict[str, object]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         **root,
-        "$defs": {"section": _object_schema(SECTION_FIELDS, "A section"), "paper": paper},
+        "$defs": {"section": _object_schema(SECTION_FIELDS, "A section"), "paper": paper,
+                  "chart": _object_schema(CHART_FIELDS, "The chart shown after the list")},
     }
 
 
