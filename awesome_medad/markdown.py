@@ -369,7 +369,8 @@ class _Reader:
             from awesome_medad.slugs import Slugger
 
             self._slugs = Slugger()
-        heading = Heading(level, text.strip(), self._slugs.slug(text.strip()), line, column,
+        # Only the parser trims a heading: a space left by an image or HTML counts (GitHub).
+        heading = Heading(level, text.strip(), self._slugs.slug(text), line, column,
                           len(self.headings), has_body=False)
         self.headings.append(heading)
         self.body_seen.append(False)
@@ -748,7 +749,8 @@ def _entry_fields(tokens: list[Token], links: list[Link]) -> tuple[str, str | No
     lead = next((t for t in tokens if t.get("type") != "text" or str(t.get("raw", "")).strip()),
                 None)
     if lead is not None and lead.get("type") in {"strong", "emphasis"}:
-        return " ".join(_plain([lead]).split()).strip(" .,:;"), venue, None
+        title = " ".join(_plain([lead]).split()).strip(" .,:;")
+        return title, venue or _venue_in_text(prefix_text.replace(title, "", 1)), None
     head = _SEPARATOR_RE.split(prefix_text, maxsplit=1)[0]
     head = head.split("[", 1)[0] if not head.startswith("[") else head.strip("[]")
     return head.strip(" .,:;-–—*_|"), venue, None
@@ -763,6 +765,15 @@ def _first_link(token: Token) -> Token | None:
             if found is not None:
                 return found
     return None
+
+
+_VENUE_IN_TEXT_RE = re.compile(r"\b[A-Z][A-Za-z]{1,15}(?:'\s?\d\d|,?\s(?:19|20)\d\d)\b")
+
+
+def _venue_in_text(text: str) -> str | None:
+    """A venue such as ``MICCAI'19`` or ``arXiv 2020`` written in running text."""
+    match = _VENUE_IN_TEXT_RE.search(text)
+    return match.group(0) if match else None
 
 
 def _venue(candidates: list[str]) -> str | None:

@@ -46,7 +46,10 @@ def closest_anchor(fragment: str, anchors: set[str]) -> str | None:
     if lowered in anchors:
         return lowered
     close = difflib.get_close_matches(fragment, sorted(anchors), n=1, cutoff=0.6)
-    return close[0] if close else None
+    if close:
+        return close[0]
+    longer = sorted(a for a in anchors if a.startswith(lowered) or lowered.startswith(a) and a)
+    return longer[0] if longer else None
 
 
 def _resolves(fragment: str, anchors: set[str]) -> bool:

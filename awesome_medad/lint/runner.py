@@ -38,6 +38,7 @@ from awesome_medad.lint.base import (
 )
 from awesome_medad.markdown import Document, read_markdown
 from awesome_medad.problems import Level, Location, Problem, sorted_problems
+from awesome_medad.yamlsource import Crumb
 
 FAMILIES: tuple[ModuleType, ...] = (anchors, duplicates, hygiene, sync, structure)
 
@@ -55,6 +56,7 @@ class LinkTarget:
     locations: tuple[Location, ...]
     title: str | None = None
     kind: str | None = None
+    breadcrumb: Crumb = ()  # so that a paper's lint-ignore also silences link findings
 
 
 LiveCheck = Callable[[Sequence[LinkTarget]], Iterable[Problem]]
@@ -89,7 +91,8 @@ def collect_link_targets(subject: CatalogueSubject | None = None,
     for doc in documents:
         found.extend(markdown_occurrences(doc))
     return [
-        LinkTarget(occ.url.strip(), (occ.location,), occ.title or None, occ.kind)
+        LinkTarget(occ.url.strip(), (occ.location,), occ.title or None, occ.kind,
+                   tuple(occ.breadcrumb))
         for occ in found
         if occ.url.strip().lower().startswith(("http://", "https://"))
         and not config.url_ignored(occ.url.strip())

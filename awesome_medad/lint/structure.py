@@ -54,7 +54,8 @@ def _catalogue_links(subject: CatalogueSubject) -> Iterator[Problem]:
         crumb = (*paper.crumb, "links")
         kinds = ", ".join(kind for kind, _ in paper.links)
         yield PAPER_NO_LINK.problem(
-            subject.where(crumb), f"'{paper.title}' has links ({kinds}) but none to the paper",
+            subject.where(crumb, key=True),
+            f"'{paper.title}' has links ({kinds}) but none to the paper",
             hint="add a pdf, arXiv or DOI link", breadcrumb=crumb)
 
 
