@@ -179,6 +179,56 @@ def site(catalogue_path: Path, output: Path) -> None:
     write_site(load_catalogue(catalogue_path), output, str(catalogue_path))
 
 
+def link_check_options(func: F) -> F:
+    """Options of the live link check (``medad lint`` without ``--offline``).
+
+    Defaults come from the ``links`` section of the configuration, else from
+    ``awesome_medad.links.settings.LinkSettings`` (16 in flight, 2 per host,
+    0.2 s between requests to one host, 20 s per request, cache in .medad-cache/).
+    """
+    options = [
+        click.option("--concurrency", type=click.IntRange(min=1), default=None,
+                     help="Requests in flight over all hosts [default: 16]."),
+        click.option("--per-host", type=click.IntRange(min=1), default=None,
+                     help="Requests in flight to one host [default: 2]."),
+        click.option("--host-interval", type=click.FloatRange(min=0), default=None,
+                     metavar="SECONDS", help="Pause between two requests to one host "
+                     "[default: 0.2]."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+                     help="Time allowed for one request, answer included [default: 20]."),
+        click.option("--no-cache", is_flag=True,
+                     help="Neither read nor write the link cache (check every URL)."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+                     default=None, help="Link cache directory [default: .medad-cache]."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _live_check(config: Any, fmt: str, opts: dict[str, Any]) -> Any:
+    """The live link check for the lint runner, configured from file, options and environment."""
+    import os
+
+    from awesome_medad.errors import InvalidInput
+    from awesome_medad.links import LinkSettings, LiveCheck
+    from awesome_medad.links.progress import ProgressBar, progress_wanted
+    from awesome_medad.problems import Level, Location, Problem
+
+    try:
+        settings = LinkSettings.from_config(config.links, config.api, os.environ)
+    except ValueError as exc:
+        where = Location(config.path or "<configuration>")
+        raise InvalidInput([Problem(where, "invalid", Level.ERROR, str(exc))],
+                           "invalid link-check configuration") from None
+    settings = settings.with_options(
+        concurrency=opts["concurrency"], per_host=opts["per_host"],
+        host_interval=opts["host_interval"], request_deadline=opts["timeout"],
+        cache_dir=opts["cache_dir"], cache=False if opts["no_cache"] else None)
+    bar = ProgressBar(sys.stderr) if progress_wanted(fmt, sys.stderr, dict(os.environ)) else None
+    return LiveCheck(settings, bar)
+
+
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @catalogue_option
@@ -186,6 +236,7 @@ def site(catalogue_path: Path, output: Path) -> None:
               type=click.Path(dir_okay=False, path_type=Path),
               help="The rendered README to check against the catalogue.")
 @click.option("--offline", is_flag=True, help="Skip the live HTTP link check.")
+@link_check_options
 @click.option("--format", "fmt", default="auto", show_default=True,
               type=click.Choice(["auto", "text", "json", "github", "sarif"]),
               help="Output format; auto is github under GitHub Actions, else text.")
@@ -194,7 +245,8 @@ def site(catalogue_path: Path, output: Path) -> None:
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Configuration file (default: .medad.yaml or [tool.medad] in pyproject.toml).")
 def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offline: bool,
-         fmt: str, strict: bool, config_path: Path | None) -> None:
+         fmt: str, strict: bool, config_path: Path | None,
+         **link_opts: Any) -> None:
     """Check the catalogue and README (or Markdown FILES): anchors, duplicates, links.
 
     Exit 0 when there are no errors, 1 when there are (or warnings with
@@ -216,8 +268,7 @@ def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offli
         config = load_config(config_path)
         live = None
         if not offline:
-            click.echo("medad: the live link check is not available yet; running the offline "
-                       "checks only (pass --offline to silence this notice)", err=True)
+            live = _live_check(config, chosen, link_opts)
         if files:
             problems = lint_markdown(list(files), config, live)
         else:
@@ -227,6 +278,8 @@ def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offli
         sys.exit(2)
     color = chosen == "text" and color_enabled(os.environ, sys.stdout.isatty())
     click.echo(render_report(problems, chosen, color=color, rules=rules), nl=False)
+    if live is not None and live.report is not None and chosen == "text":
+        click.echo(live.report.summary(), err=True)
     sys.exit(1 if has_errors(problems, strict) else 0)
 
 

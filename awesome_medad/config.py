@@ -71,6 +71,20 @@ LINK_OPTIONS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "user-agent": (_is_str, "a string"),
     "check-https": (_is_bool, "true or false"),
     "unverified-hosts": (_is_str_list, "a list of host names"),
+    # Added by the live link check (awesome_medad.links.settings checks the details):
+    "host-interval": (_is_number, "a number of seconds"),
+    "connect-timeout": (_is_number, "a number of seconds"),
+    "read-timeout": (_is_number, "a number of seconds"),
+    "deadline": (_is_number, "a number of seconds"),
+    "retry-after-cap": (_is_number, "a number of seconds"),
+    "arxiv-batch": (_is_int, "a whole number"),
+    "skip": (lambda v: isinstance(v, list), "a list of patterns or {pattern, reason}"),
+    "accept": (lambda v: isinstance(v, dict), "a mapping of host: [status codes]"),
+    "hosts": (lambda v: isinstance(v, dict), "a mapping of host: {per-host, interval, head}"),
+    "headers": (lambda v: isinstance(v, dict), "a mapping of host: {header: value}"),
+    "check-titles": (_is_bool, "true or false"),
+    "check-google-scholar": (_is_bool, "true or false"),
+    "dns-canaries": (_is_str_list, "a list of host names"),
 }
 
 SECTIONS = ("rules", "ignore-urls", "api", "links")

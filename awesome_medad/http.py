@@ -19,6 +19,7 @@ from awesome_medad import __version__
 
 if TYPE_CHECKING:  # requests is imported lazily: `medad --version` must stay fast
     import requests
+    from requests.adapters import HTTPAdapter
 
 USER_AGENT = (
     f"medad/{__version__} (link checker for the Awesome Anomaly Detection in Medical Images "
@@ -42,17 +43,24 @@ def api_base(name: str, overrides: Mapping[str, str] | None = None) -> str:
     return API_DEFAULTS[name].rstrip("/")
 
 
-def make_session(pool_size: int = 32, user_agent: str = USER_AGENT) -> requests.Session:
+def make_session(pool_size: int = 32, user_agent: str = USER_AGENT, *,
+                 pool_hosts: int | None = None,
+                 adapter_cls: type[HTTPAdapter] | None = None) -> requests.Session:
     """A pooled keep-alive session with medad's User-Agent and no automatic retries.
 
     Retries are medad's own business (backoff, Retry-After, per-host waits),
     so urllib3's are switched off; proxies from the environment still apply.
+    ``pool_size`` is the number of kept-alive connections per host,
+    ``pool_hosts`` the number of hosts whose pools are kept (default: the
+    same); the link checker passes ``adapter_cls`` to watch every connection
+    for its total deadline (see ``links/client.py``).
     """
     import requests
     from requests.adapters import HTTPAdapter
 
     session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+    cls = adapter_cls or HTTPAdapter
+    adapter = cls(pool_connections=pool_hosts or pool_size, pool_maxsize=pool_size, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = user_agent
