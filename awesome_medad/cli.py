@@ -241,11 +241,13 @@ def _live_check(config: Any, fmt: str, opts: dict[str, Any]) -> Any:
               type=click.Choice(["auto", "text", "json", "github", "sarif"]),
               help="Output format; auto is github under GitHub Actions, else text.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--fix", is_flag=True,
+              help="First apply safe fixes to the catalogue (arXiv link form), reporting each.")
 @click.option("--config", "config_path", default=None,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Configuration file (default: .medad.yaml or [tool.medad] in pyproject.toml).")
 def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offline: bool,
-         fmt: str, strict: bool, config_path: Path | None,
+         fmt: str, strict: bool, config_path: Path | None, fix: bool = False,
          **link_opts: Any) -> None:
     """Check the catalogue and README (or Markdown FILES): anchors, duplicates, links.
 
@@ -269,10 +271,16 @@ def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offli
         live = None
         if not offline:
             live = _live_check(config, chosen, link_opts)
+        if fix and files:
+            raise click.UsageError("--fix edits the catalogue; it does not take Markdown FILES")
+        if fix:
+            _apply_fixes(catalogue_path)
         if files:
             problems = lint_markdown(list(files), config, live)
         else:
             problems = lint_catalogue(catalogue_path, readme_path, config, live)
+        if fix and live is not None and live.report is not None:
+            problems = _apply_live_fixes(catalogue_path, live.report.outcomes, problems)
     except InvalidInput as exc:
         _report_invalid(exc, chosen, rules)
         sys.exit(2)
@@ -296,3 +304,224 @@ def _report_invalid(exc: Any, fmt: str, rules: Any) -> None:
         click.echo(str(found), err=True)
     if fmt != "text":
         click.echo(render_report(exc.problems, fmt, rules=rules), nl=False)
+
+
+# -- adding, importing, formatting, fixing (issue 5) -------------------------------------------
+
+
+def _stdin_is_tty() -> bool:
+    """Whether prompts can be answered (a terminal on standard input)."""
+    return sys.stdin.isatty()
+
+
+def _read_catalogue(catalogue_path: Path) -> tuple[str, Any]:
+    from awesome_medad.catalogue import build_catalogue
+    from awesome_medad.yamlsource import load, read_text
+
+    text = read_text(catalogue_path, str(catalogue_path))
+    return text, build_catalogue(*load(text, str(catalogue_path)))
+
+
+def _prompt_sections(catalogue: Any) -> tuple[str, ...]:
+    from awesome_medad.add import section_choices
+
+    choices = section_choices(catalogue)
+    click.echo("Sections:", err=True)
+    for number, (path, heading) in enumerate(choices, start=1):
+        click.echo(f"  {number:2d}. {heading}  ({path})", err=True)
+    answer = click.prompt("Section number(s) or path(s), comma-separated", err=True)
+    picked: list[str] = []
+    for part in (p.strip() for p in answer.split(",") if p.strip()):
+        if part.isdigit() and 1 <= int(part) <= len(choices):
+            picked.append(choices[int(part) - 1][0])
+        else:
+            picked.append(part)
+    return tuple(picked)
+
+
+def _missing(what: str, catalogue: Any | None = None) -> click.UsageError:
+    if catalogue is None:
+        return click.UsageError(f"{what} is missing (and --no-input, or no terminal, forbids "
+                                "asking)")
+    paths = ", ".join(s.path for s in catalogue.walk())
+    return click.UsageError(f"{what} is missing; choose with --section PATH from: {paths}")
+
+
+@main.command()
+@click.argument("source", required=False, metavar="[ARXIV_ID_OR_DOI]")
+@catalogue_option
+@click.option("--section", "sections", multiple=True, metavar="PATH",
+              help="Section path (or a leaf id used once); repeat to cross-list.")
+@click.option("--title", help="Title (overrides the fetched one).")
+@click.option("--authors", multiple=True, help="Authors, separated by ';' (or ',').")
+@click.option("--et-al", is_flag=True, help="The author list is truncated.")
+@click.option("--venue", help="Venue as shown, e.g. MICCAI'20 (default from metadata).")
+@click.option("--year", type=click.IntRange(1800, 2200), help="Publication year.")
+@click.option("--short", help="Short name shown in bold after the title.")
+@click.option("--pdf", help="The paper link (default: arXiv abstract page or doi.org).")
+@click.option("--code", help="Code repository URL.")
+@click.option("--link", "links", multiple=True, metavar="KIND=URL", help="Any other link.")
+@click.option("--arxiv", "arxiv_option", help="arXiv id to record.")
+@click.option("--doi", "doi_option", help="DOI to record.")
+@click.option("--id", "paper_id", help="Paper id (default: surname + year + first word).")
+@click.option("--dry-run", is_flag=True, help="Print the block that would be added; write nothing.")
+@click.option("--render", "render_readme", is_flag=True, help="Also regenerate the README.")
+@click.option("--readme", "readme_path", default=DEFAULT_README, show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="README for --render.")
+@click.option("--no-input", is_flag=True, help="Never prompt; a missing value is an error.")
+def add(source: str | None, catalogue_path: Path, sections: tuple[str, ...], title: str | None,
+        authors: tuple[str, ...], et_al: bool, venue: str | None, year: int | None,
+        short: str | None, pdf: str | None, code: str | None, links: tuple[str, ...],
+        arxiv_option: str | None, doi_option: str | None, paper_id: str | None, dry_run: bool,
+        render_readme: bool, readme_path: Path, no_input: bool) -> None:
+    """Add a paper: by arXiv id/URL, DOI/doi.org URL, or by hand with --title.
+
+    The block is appended to the catalogue with every other byte unchanged.
+    A paper already in the catalogue (same arXiv id, DOI or title) is refused
+    with exit 1, naming the existing entry's line.
+
+    Examples: medad add 2007.13559 --section deep-learning/brain-mri;
+    medad add 10.1016/j.media.2020.101713 --section brain-mri --render;
+    medad add --title "A Title" --venue "MICCAI'20" --section not-yet-public
+    """
+    from awesome_medad.add import Request, append_paper, build_paper, parse_link, split_authors
+    from awesome_medad.config import load_config
+    from awesome_medad.metadata import fetch
+
+    text, catalogue = _read_catalogue(catalogue_path)
+    can_prompt = not no_input and _stdin_is_tty()
+    meta = fetch(source, api=load_config().api) if source else None
+    if not sections:
+        if not can_prompt:
+            raise _missing("the section", catalogue)
+        sections = _prompt_sections(catalogue)
+    names = tuple(name for value in authors for name in split_authors(value))
+    if meta is None and not title:
+        if not can_prompt:
+            raise _missing("--title (or an arXiv id or DOI)")
+        title = click.prompt("Title", err=True)
+        names = names or split_authors(click.prompt("Authors (';'-separated)", default="",
+                                                    err=True))
+        venue = venue or click.prompt("Venue, e.g. MICCAI'20", default="", err=True) or None
+    request = Request(sections, title, names, et_al, venue, year, short, pdf, code,
+                      tuple(parse_link(v) for v in links), arxiv_option, doi_option, paper_id)
+    added = append_paper(text, catalogue, build_paper(catalogue, request, meta),
+                         str(catalogue_path))
+    for warning in added.warnings:
+        click.echo(str(warning), err=True)
+    if dry_run:
+        click.echo("\n".join(added.block))
+        click.echo(f"dry run: {catalogue_path} not changed", err=True)
+        return
+    _write_added(catalogue_path, added, render_readme, readme_path)
+
+
+def _write_added(catalogue_path: Path, added: Any, render_readme: bool,
+                 readme_path: Path) -> None:
+    """Write the catalogue (and README) atomically; README text is computed before any write."""
+    from awesome_medad.catalogue import build_catalogue
+    from awesome_medad.fsutil import atomic_write
+    from awesome_medad.render import render as render_markdown
+    from awesome_medad.yamlsource import load
+
+    readme = render_markdown(build_catalogue(*load(added.text, str(catalogue_path))))
+    atomic_write(catalogue_path, added.text)
+    if render_readme:
+        atomic_write(readme_path, readme)
+    where = f"{catalogue_path}:{added.line}"
+    click.echo(f"added {added.paper.id} at {where} in {', '.join(added.paper.sections)}"
+               + (f"; {readme_path} regenerated" if render_readme else ""))
+
+
+@main.command("import")
+@click.argument("list_path", metavar="LIST.md",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "-o", required=True, help="The catalogue to write; '-' for stdout.")
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+@click.option("--report", is_flag=True, help="Print how many entries were structured vs raw.")
+def import_command(list_path: Path, output: str, force: bool, report: bool) -> None:
+    """Turn an existing awesome list into a catalogue.
+
+    Headings become sections, entries become papers; entries it cannot read
+    are kept verbatim as raw entries and reported as warnings with their line.
+
+    Example: medad import README.md --output data/papers.yaml --report
+    """
+    from awesome_medad.catalogue import build_catalogue
+    from awesome_medad.dump import dump
+    from awesome_medad.importer import import_file, report_lines
+    from awesome_medad.yamlsource import load
+
+    if output != "-" and Path(output).exists() and not force:
+        raise click.UsageError(f"{output} already exists; pass --force to overwrite it")
+    result = import_file(list_path)
+    text = dump(result.catalogue)
+    build_catalogue(*load(text, output))  # what we write must load: a bug here never ships
+    for found in result.problems:
+        click.echo(str(found), err=True)
+    _write_output(output, text)
+    if report:
+        for line in report_lines(result):
+            click.echo(line, err=output == "-")
+
+
+@main.command()
+@catalogue_option
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 with a diff when the file is not formatted.")
+def fmt(catalogue_path: Path, check: bool) -> None:
+    """Normalise the catalogue's layout (key order, quoting, indentation); content unchanged.
+
+    The comment block at the top of the file is kept; comments elsewhere
+    would be lost, so their presence is an error naming each line.
+
+    Example: medad fmt --check
+    """
+    import difflib
+
+    from awesome_medad.yamledit import format_catalogue
+    from awesome_medad.yamlsource import read_text
+
+    read_text(catalogue_path, str(catalogue_path))  # size, encoding: positioned errors
+    current = catalogue_path.read_bytes().decode("utf-8")
+    formatted = format_catalogue(current, str(catalogue_path))
+    if current == formatted:
+        return
+    if check:
+        diff = difflib.unified_diff(current.splitlines(keepends=True),
+                                    formatted.splitlines(keepends=True),
+                                    f"{catalogue_path} (on disk)", f"{catalogue_path} (formatted)")
+        click.echo("".join(diff), nl=False)
+        click.echo(f"{catalogue_path} is not formatted: run `medad fmt`", err=True)
+        sys.exit(1)
+    from awesome_medad.fsutil import atomic_write
+
+    atomic_write(catalogue_path, formatted)
+    click.echo(f"formatted {catalogue_path}")
+
+
+def _apply_fixes(catalogue_path: Path, results: Any = None) -> list[Any]:
+    """``lint --fix``: apply the safe link fixes in place, reporting each on stderr."""
+    from awesome_medad.fixes import apply_fixes, plan_fixes
+    from awesome_medad.fsutil import atomic_write
+
+    text, catalogue = _read_catalogue(catalogue_path)
+    fixes = plan_fixes(catalogue, results)
+    if not fixes:
+        return []
+    atomic_write(catalogue_path, apply_fixes(text, fixes, str(catalogue_path)))
+    for fix in fixes:
+        click.echo(str(fix), err=True)
+    click.echo(f"medad: {len(fixes)} fix(es) applied to {catalogue_path}", err=True)
+    return fixes
+
+
+def _apply_live_fixes(catalogue_path: Path, outcomes: Any, problems: list[Any]) -> list[Any]:
+    """Fixes the live check made possible (permanent redirects, proven https); their findings go.
+
+    The offline fixes ran before linting; these run after, so the findings
+    they settle (``link-redirect``, ``url-insecure`` at the fixed link) are dropped.
+    """
+    fixed = {fix.location for fix in _apply_fixes(catalogue_path, outcomes)}
+    return [p for p in problems
+            if not (p.location in fixed and p.rule in {"link-redirect", "url-insecure"})]

@@ -8,11 +8,14 @@ short string lists, plain scalars wherever YAML allows them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import yaml
 
 from awesome_medad.catalogue import Catalogue, Paper, Section
+
+_FLOW_INDICATORS = re.compile(r"[,\[\]{}]")
 
 HEADER = """\
 # yaml-language-server: $schema=../schema/papers.schema.json
@@ -54,8 +57,16 @@ def scalar(value: object) -> str:
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
+def flow_scalar(item: str) -> str:
+    """One item inside ``[...]``: a plain scalar there must not hold ``, [ ] { }``."""
+    text = scalar(item)
+    if text[:1] in {"'", '"'} or not _FLOW_INDICATORS.search(text):
+        return text
+    return "'" + item.replace("'", "''") + "'"
+
+
 def flow_list(items: Iterable[str]) -> str:
-    return "[" + ", ".join(scalar(item) for item in items) + "]"
+    return "[" + ", ".join(flow_scalar(item) for item in items) + "]"
 
 
 def _block(key: str, text: str, indent: str) -> list[str]:
