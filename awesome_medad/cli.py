@@ -315,11 +315,13 @@ def _stdin_is_tty() -> bool:
 
 
 def _read_catalogue(catalogue_path: Path) -> tuple[str, Any]:
+    """The catalogue's exact text (a BOM kept, for byte-preserving edits) and its model."""
     from awesome_medad.catalogue import build_catalogue
     from awesome_medad.yamlsource import load, read_text
 
-    text = read_text(catalogue_path, str(catalogue_path))
-    return text, build_catalogue(*load(text, str(catalogue_path)))
+    text = read_text(catalogue_path, str(catalogue_path))  # size, encoding: positioned errors
+    exact = catalogue_path.read_bytes().decode("utf-8")
+    return exact, build_catalogue(*load(text, str(catalogue_path)))
 
 
 def _prompt_sections(catalogue: Any) -> tuple[str, ...]:
@@ -381,7 +383,7 @@ def add(source: str | None, catalogue_path: Path, sections: tuple[str, ...], tit
     with exit 1, naming the existing entry's line.
 
     Examples: medad add 2007.13559 --section deep-learning/brain-mri;
-    medad add 10.1016/j.media.2020.101713 --section brain-mri --render;
+    medad add 10.1016/j.media.2020.101713 --section brain-ct --render;
     medad add --title "A Title" --venue "MICCAI'20" --section not-yet-public
     """
     from awesome_medad.add import Request, append_paper, build_paper, parse_link, split_authors

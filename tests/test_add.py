@@ -262,3 +262,11 @@ def test_parse_link_and_resolve_section() -> None:
         "non-deep-learning/brain-mri")
     with pytest.raises(BadRequest, match="did you mean deep-learning/retinal-oct"):
         resolve_section(catalogue, "deep-learning/retinal-octt")
+
+
+def test_add_keeps_a_bom_and_crlf_line_ends(project: Path) -> None:
+    before = ("\ufeff" + SHIPPED.replace("\n", "\r\n")).encode("utf-8")
+    project.write_bytes(before)
+    assert run("add", "2106.05735", "--section", "other-modalities", "--no-input")[0] == 0
+    after = project.read_bytes()
+    assert after == before + ("\n" + DECATHLON_BLOCK).replace("\n", "\r\n").encode("utf-8")

@@ -159,7 +159,8 @@ class _Moved(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         if self.path == "/old":
             self.send_response(301)
-            self.send_header("Location", f"http://127.0.0.1:{self.server.server_address[1]}/new")
+            port = self.server.server_address[1]  # type: ignore[index]
+            self.send_header("Location", f"http://127.0.0.1:{port}/new")
         else:
             self.send_response(200 if self.path == "/new" else 404)
             self.send_header("Content-Type", "text/plain")
