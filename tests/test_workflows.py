@@ -1,4 +1,4 @@
-"""GitHub workflows and pre-commit hooks: valid, pinned, least-privilege, and calling real commands."""
+"""GitHub workflows and pre-commit hooks: valid, pinned, least-privilege, real commands."""
 
 from __future__ import annotations
 
