@@ -60,6 +60,7 @@ section tree is always complete so paths stay resolvable.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -166,6 +167,7 @@ def _in_years(paper: Paper, years: tuple[int, int] | None) -> bool:
 
 
 # -- venues and identifiers --------------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)
 def venue_name(venue: str | None) -> str:
     """The venue without its year: ``MIDL'18`` -> ``MIDL``, ``arxiv, 2020`` -> ``arXiv``.
 
@@ -188,8 +190,13 @@ def _first_word(name: str) -> str:
 
 def entry_type(paper: Paper) -> str:
     """``article``, ``inproceedings`` or ``misc`` (arXiv and unknown venues)."""
-    venue = paper.venue or ""
-    if "arxiv" in venue.lower() or (not venue and paper_arxiv(paper)):
+    return _venue_type(paper.venue or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _venue_type(venue: str) -> str:
+    """A list has few distinct venues and many papers: classify each venue once."""
+    if "arxiv" in venue.lower() or not venue:
         return "misc"
     name = venue_name(venue)
     if _CONFERENCE_WORDS.search(venue) or _first_word(name) in CONFERENCES:
@@ -220,7 +227,7 @@ def paper_arxiv(paper: Paper) -> str | None:
     if paper.arxiv:
         return paper.arxiv
     for _, url in paper.links:
-        found = arxiv_id(url)
+        found = arxiv_id(url) if "arxiv.org" in url.lower() else None
         if found:
             return found
     return None
@@ -231,7 +238,7 @@ def paper_doi(paper: Paper) -> str | None:
     if paper.doi:
         return paper.doi
     for kind, url in paper.links:
-        if "scholar" not in kind and "scholar." not in url:
+        if "scholar" not in kind and "scholar." not in url and "10." in url:
             found = doi_from_text(url)
             if found:
                 return found
@@ -284,7 +291,7 @@ def latex_escape(text: str) -> str:
 def protect_case(escaped: str) -> str:
     """Brace words with inner capitals (``{MRI}``, ``{f-AnoGAN:}``) so styles keep their case."""
     words = escaped.split(" ")
-    return " ".join(f"{{{w}}}" if any(c.isupper() for c in w[1:]) else w for w in words)
+    return " ".join(f"{{{w}}}" if w[1:] != w[1:].lower() else w for w in words)
 
 
 def bibtex_author(paper: Paper) -> str:
@@ -301,9 +308,8 @@ def _verbatim(value: str) -> str:
     return value.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
 
 
-def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
-    """The (name, value) pairs of one entry, values already in BibTeX form."""
-    kind = entry_type(paper)
+def bibtex_fields(paper: Paper, kind: str) -> list[tuple[str, str]]:
+    """The (name, value) pairs of one entry of type ``kind``, values already in BibTeX form."""
     fields: list[tuple[str, str]] = []
     author = bibtex_author(paper)
     if author:
@@ -334,8 +340,9 @@ def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
 
 def bibtex_entry(key: str, paper: Paper) -> str:
     """One ``@type{key, ...}`` entry, fields aligned one per line."""
-    lines = [f"@{entry_type(paper)}{{{key},"]
-    lines += [f"  {name} = {{{value}}}," for name, value in bibtex_fields(paper)]
+    kind = entry_type(paper)
+    lines = [f"@{kind}{{{key},"]
+    lines += [f"  {name} = {{{value}}}," for name, value in bibtex_fields(paper, kind)]
     return "\n".join([*lines, "}"])
 
 

@@ -87,9 +87,10 @@ papers:
     sections: [classic]
 """
 
-BIBTEX = r"""@article{zhou2020encoding,
+BIBTEX = (r"""@article{zhou2020encoding,
   author = {Kang Zhou and Müller, Jörg},
-  title = {Encoding {\{Structure\}} \& Texture: 50\% of \$x\_1\$ \#1 \textasciitilde{} \textasciicircum{} \textbackslash{} in {P-Net}},
+  title = {Encoding {\{Structure\}} \& Texture: 50\% of \$x\_1\$ \#1 """
+          r"""\textasciitilde{} \textasciicircum{} \textbackslash{} in {P-Net}},
   journal = {Medical Image Analysis},
   year = {2020},
   doi = {10.1016/j.media.2020.101_x},
@@ -128,7 +129,7 @@ BIBTEX = r"""@article{zhou2020encoding,
   booktitle = {Medical Image Computing and Computer Assisted Intervention (MICCAI)},
   year = {2020},
 }
-"""
+""")
 
 CSV_TEXT = (
     "id,type,title,short,authors,et_al,venue,year,sections,arxiv,doi,url,links\n"

@@ -18,6 +18,8 @@
   var matches = [];
   var shown = 0;
   var timer = 0;
+  var lastKey = null;
+  var lastQuery = null;
   var state = copy(DEFAULTS);
   // Timings for the browser test and the benchmark: milliseconds per search.
   var stats = window.medadStats = { searches: [], ready: 0 };
@@ -159,7 +161,15 @@
   function search() {
     var start = performance.now();
     var keep = matcher();
-    matches = order(state.sort).filter(keep);
+    // Typing on at the end of the query can only narrow the matches: filter the last
+    // result instead of the whole list (every word of the old query is a prefix of one
+    // of the new query's words, and filters and sort are unchanged).
+    var key = [state.family, state.modality, state.year, state.sort].join("\u0001");
+    var query = fold(state.q);
+    var narrowing = key === lastKey && lastQuery !== null && query.indexOf(lastQuery) === 0;
+    matches = (narrowing ? matches : order(state.sort)).filter(keep);
+    lastKey = key;
+    lastQuery = query;
     shown = Math.min(PAGE, matches.length);
     renderList();
     void ui.list.offsetHeight;  // include style and layout in the measured time
