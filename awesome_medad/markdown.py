@@ -287,6 +287,9 @@ def _open_bracket(source: str, close: int) -> int:
     return close
 
 
+# How far past the cursor an autolink or reference is looked for (the next
+# link is near; a miss must not scan a multi-megabyte file).
+_SEARCH_WINDOW = 20_000
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _GENERIC_LABELS = frozenset(
     "pdf paper code project page project-page website web link links arxiv doi html abs abstract "
@@ -573,8 +576,9 @@ class _Reader:
         return None
 
     def _autolink(self, text: str) -> tuple[int, int, int, str] | None:
-        angled = self.masked.find(f"<{text}>", self.cursor)
-        bare = self.masked.find(text, self.cursor)
+        window = self.cursor + len(text) + _SEARCH_WINDOW
+        angled = self.masked.find(f"<{text}>", self.cursor, window)
+        bare = self.masked.find(text, self.cursor, window)
         if angled >= 0 and angled + 1 == bare:
             return angled, angled + 1, angled + len(text) + 2, "autolink"
         if bare >= 0:
@@ -583,7 +587,7 @@ class _Reader:
 
     def _reference(self, label: str) -> tuple[int, int, int, str] | None:
         pattern = re.compile(r"\[" + re.escape(label).replace(r"\ ", r"\s+") + r"\]", re.I)
-        match = pattern.search(self.masked, self.cursor)
+        match = pattern.search(self.masked, self.cursor, self.cursor + _SEARCH_WINDOW)
         if not match:
             return None
         start = match.start()

@@ -8,20 +8,18 @@ two records for one paper are an error.  In a plain Markdown list the same
 entry under two headings is how cross-listing is written: ``cross-listed``
 (info); twice under one heading is an error.
 
-Near-identical titles are found without comparing every pair: titles are
-token sets, and two titles can only be near-identical when they share one of
-their rarest tokens (prefix filtering, as in set-similarity joins), so only
-those candidates reach :class:`difflib.SequenceMatcher`.
+Near-identical titles are found without comparing every pair: only titles
+one word apart (a deletion neighbourhood of their word sequences) reach
+:class:`difflib.SequenceMatcher`, so the check stays linear at 10,000 papers.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from awesome_medad.ids import arxiv_id, doi_from_text, normalise_url
+from awesome_medad.ids import arxiv_id, doi_from_text
 from awesome_medad.lint.base import (
     CatalogueSubject,
     Occurrence,
@@ -32,6 +30,7 @@ from awesome_medad.lint.base import (
     normalise_title,
     paper_occurrences,
 )
+from awesome_medad.lint.hygiene import url_key
 from awesome_medad.markdown import Document
 from awesome_medad.problems import Level, Location, Problem
 from awesome_medad.yamlsource import Crumb
@@ -43,10 +42,9 @@ CROSS_LISTED = Rule("cross-listed", Level.INFO,
                     "In a Markdown list, the same entry under two headings.")
 RULES = (DUPLICATE_PAPER, NEAR_DUPLICATE, DUPLICATE_URL, CROSS_LISTED)
 
-# Candidate pairs must share a token among their rarest; this Jaccard bound
-# decides how many rare tokens count.  Titles that differ in more than half
-# their words are never near-identical at the default 0.9 character ratio.
-_CANDIDATE_JACCARD = 0.5
+# A key shared by more titles than this is too generic to mean "one word
+# apart" (e.g. a one-word title's empty key); such buckets are skipped.
+_MAX_BUCKET = 50
 
 
 @dataclass
@@ -72,11 +70,11 @@ def _identifiers(occurrences: list[Occurrence]) -> set[str]:
     for occ in occurrences:
         if not is_paper_link(occ.kind, occ.url):
             continue
-        arxiv = arxiv_id(occ.url)
+        arxiv = arxiv_id(occ.url) if "arxiv" in occ.url.lower() else None
         if arxiv:
             found.add(f"arXiv {arxiv}")
             continue
-        doi = doi_from_text(occ.url)
+        doi = doi_from_text(occ.url) if "10." in occ.url else None
         if doi:
             found.add(f"DOI {doi}")
     return found
@@ -192,7 +190,7 @@ class _Finder:
             for occ in record.urls:
                 if not occ.url.strip() or self.settings.url_ignored(occ.url):
                     continue
-                key = _url_key(occ.url)
+                key = url_key(occ.url)
                 first, first_occ = seen.setdefault(key, (record, occ))
                 if first is record or first.norm == record.norm or not self.pair(first, record):
                     continue
@@ -202,38 +200,30 @@ class _Finder:
                     breadcrumb=occ.breadcrumb, related=(first_occ.location,))
 
 
-def _url_key(url: str) -> str:
-    try:
-        return normalise_url(url)
-    except ValueError:
-        return url.strip()
-
-
 def near_pairs(titles: list[str], ratio: float) -> list[tuple[int, int, float]]:
     """Pairs ``(i, j, similarity)`` of titles at least ``ratio`` alike (character level).
 
-    Prefix filtering: tokens are ordered by rarity; a pair is only compared
-    when the two share a token among the first ``n - ceil(J*n) + 1`` of
-    either title, which every pair with token-Jaccard >= J does.
+    Candidates are titles one word apart (a word added, removed or changed,
+    which covers typos and plurals): each title is filed under its word
+    sequence and under every sequence with one word left out, and titles
+    that meet under a key are compared.  This is linear in the number of
+    titles whatever their vocabulary, unlike comparing every pair.
     """
-    token_sets = [set(title.split()) for title in titles]
-    frequency: dict[str, int] = {}
-    for tokens in token_sets:
-        for token in tokens:
-            frequency[token] = frequency.get(token, 0) + 1
-    index: dict[str, list[int]] = {}
+    buckets: dict[tuple[str, ...], list[int]] = {}
+    for i, title in enumerate(titles):
+        words = tuple(title.split())
+        keys = {words} | {words[:k] + words[k + 1:] for k in range(len(words))}
+        for key in keys:
+            buckets.setdefault(key, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if 1 < len(members) <= _MAX_BUCKET:
+            pairs.update((a, b) for x, a in enumerate(members) for b in members[x + 1:])
     found: list[tuple[int, int, float]] = []
-    for i, tokens in enumerate(token_sets):
-        ordered = sorted(tokens, key=lambda t: (frequency[t], t))
-        prefix = ordered[: len(ordered) - math.ceil(_CANDIDATE_JACCARD * len(ordered)) + 1]
-        candidates: set[int] = set()
-        for token in prefix:
-            candidates.update(index.get(token, ()))
-            index.setdefault(token, []).append(i)
-        for j in sorted(candidates):
-            similarity = _similar(titles[j], titles[i], ratio)
-            if similarity is not None:
-                found.append((j, i, similarity))
+    for a, b in sorted(pairs):
+        similarity = _similar(titles[a], titles[b], ratio)
+        if similarity is not None:
+            found.append((a, b, similarity))
     return found
 
 

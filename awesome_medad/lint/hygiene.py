@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from awesome_medad.catalogue import url_problem
 from awesome_medad.ids import normalise_url
@@ -37,9 +38,16 @@ _DOMAIN_LIKE = re.compile(r"^(?:www\.|[a-z0-9-]+\.(?:com|org|net|io|edu|gov|ac\.
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
+# Well-formed absolute http(s) URLs (nearly all of them) skip urlsplit.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}"
+                        r"(?::[0-9]{1,5})?(?:[/?#][^\s<>\"\\^`{|}\x00-\x1f\x7f]*)?")
+
+
 def url_verdict(url: str) -> tuple[Rule, str, str] | None:
     """The hygiene finding for one URL as written: ``(rule, message, hint)`` or ``None``."""
     stripped = url.strip()
+    if _PLAIN_URL.fullmatch(stripped):
+        return _insecure(stripped) if stripped[4] == ":" else None
     if not stripped or stripped == "#":
         return URL_MALFORMED, "empty link target", "put the URL between the parentheses"
     if stripped.startswith("#"):
@@ -59,10 +67,12 @@ def url_verdict(url: str) -> tuple[Rule, str, str] | None:
     reason = url_problem(stripped)
     if reason:
         return URL_MALFORMED, f"malformed URL {stripped!r}: {reason}", "fix the URL"
-    if name == "http":
-        return (URL_INSECURE, f"plain http:// link: {stripped}",
-                "use https:// if the site supports it; the live link check can tell")
-    return None
+    return _insecure(stripped) if name == "http" else None
+
+
+def _insecure(url: str) -> tuple[Rule, str, str]:
+    return (URL_INSECURE, f"plain http:// link: {url}",
+            "use https:// if the site supports it; the live link check can tell")
 
 
 def _verdicts(occurrences: list[Occurrence], settings: Settings) -> Iterator[Problem]:
@@ -81,7 +91,7 @@ def _repeats(occurrences: list[Occurrence], settings: Settings) -> Iterator[Prob
     for occ in occurrences:
         if not occ.owner or not occ.url.strip() or settings.url_ignored(occ.url):
             continue
-        key = (occ.owner, _url_key(occ.url))
+        key = (occ.owner, url_key(occ.url))
         first = seen.setdefault(key, occ)
         if first is not occ:
             yield LINK_REPEATED.problem(
@@ -90,7 +100,9 @@ def _repeats(occurrences: list[Occurrence], settings: Settings) -> Iterator[Prob
                 related=(first.location,))
 
 
-def _url_key(url: str) -> str:
+@lru_cache(maxsize=65536)
+def url_key(url: str) -> str:
+    """The comparison key of a URL (``ids.normalise_url``), cached: duplicates use it too."""
     try:
         return normalise_url(url)
     except ValueError:

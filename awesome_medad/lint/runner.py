@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
+from awesome_medad.catalogue import Catalogue
 from awesome_medad.config import Config
 from awesome_medad.lint import anchors, duplicates, hygiene, structure, sync
 from awesome_medad.lint.base import (
@@ -140,16 +141,26 @@ def _document_suppression(documents: Sequence[Document]) -> Callable[[Problem], 
 
 # -- the catalogue -------------------------------------------------------------------------
 
-def reduced_readme(readme: str, subject_rendered: str, entry_lines: set[str]) -> str:
+def reduced_readme(readme: str, catalogue: Catalogue) -> str:
     """The README with generated entry lines blanked (same line count) for a fast parse.
 
-    Only valid when the README equals the rendering: then a generated entry
-    line cannot hold a heading, an HTML anchor or a ``#fragment`` link unless
-    it contains ``<`` or ``](#``, and lines that do are kept.
+    Only valid when the README equals the rendering.  Then the body (from the
+    first section heading to the footer) holds only headings, blank lines and
+    entries, and a generated entry line cannot hold a heading, an HTML anchor
+    or a ``#fragment`` link unless it contains ``<`` or ``](#``; lines that
+    do, and verbatim (``raw``) entries, are kept.  Anchor checks on the
+    reduced text are therefore exactly those on the full README.
     """
     lines = readme.split("\n")
-    for i, line in enumerate(lines):
-        if line in entry_lines and "<" not in line and "](#" not in line:
+    toc = f"## {catalogue.toc_heading}"
+    start = lines.index(toc) + 1 if toc in lines else len(lines)
+    while start < len(lines) and not lines[start].startswith("#"):
+        start += 1
+    footer = len(catalogue.footer.strip("\n").split("\n")) + 1 if catalogue.footer else 0
+    raw = {line for p in catalogue.papers if p.raw for line in p.raw.split("\n")}
+    for i in range(start, len(lines) - footer):
+        line = lines[i]
+        if line.startswith("- [") and "<" not in line and "](#" not in line and line not in raw:
             lines[i] = ""
     return "\n".join(lines)
 
@@ -158,7 +169,7 @@ def load_subject(catalogue_path: Path, readme_path: Path, display: str | None = 
                  readme_display: str | None = None) -> CatalogueSubject:
     """Read and validate the catalogue (``InvalidInput`` on bad input) and read the README."""
     from awesome_medad.catalogue import build_catalogue
-    from awesome_medad.render import render, render_entry
+    from awesome_medad.render import render
     from awesome_medad.yamlsource import load, read_text
 
     name = display or str(catalogue_path)
@@ -172,8 +183,7 @@ def load_subject(catalogue_path: Path, readme_path: Path, display: str | None = 
     if readme_text is not None:
         text = readme_text
         if subject.in_sync:
-            entries = {render_entry(p) for p in catalogue.papers if p.raw is None}
-            text = reduced_readme(readme_text, rendered, entries)
+            text = reduced_readme(readme_text, catalogue)
         subject.readme = read_markdown(text, readme_name)
     return subject
 
