@@ -53,8 +53,10 @@ JSON (``--format json``): the whole catalogue, shaped as::
                   "raw": null}]
     }
 
-With ``--section`` / ``--year`` only the matching papers are listed; the
-section tree is always complete so paths stay resolvable.
+``year`` is the effective year (the catalogue's, else derived from the venue);
+``key`` is the citation key used by the other formats.  With ``--section`` /
+``--year`` only the matching papers are listed; the section tree is always
+complete so paths stay resolvable.
 """
 
 from __future__ import annotations

@@ -194,3 +194,26 @@ def test_cli_site_errors_exit_2(tmp_path: Path, write: Callable[..., Path]) -> N
     bad = write("title: x\nsections: []\npapers: 3\n", "bad.yaml")
     result = CliRunner().invoke(main, ["site", "--catalogue", str(bad), "-o", str(tmp_path)])
     assert result.exit_code == 2 and "bad.yaml:3:" in result.stderr
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_colours_meet_wcag_aa_in_light_and_dark_mode() -> None:
+    css = (REPO / "awesome_medad" / "site" / "page.css").read_text()
+    light, dark = (dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", block)) for block in
+                   (css.split("@media (prefers-color-scheme: dark)")[0],
+                    css.split("@media (prefers-color-scheme: dark)")[1].split("}\n}")[0]))
+    for scheme in (light, dark):
+        for name in ("fg", "muted", "link"):
+            for background in ("bg", "card"):
+                assert _contrast(scheme[name], scheme[background]) >= 4.5, (name, background)
+

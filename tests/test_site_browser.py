@@ -18,6 +18,7 @@ import json
 import shutil
 import statistics
 import threading
+import unicodedata
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from awesome_medad.catalogue import build_catalogue, load_catalogue
+from awesome_medad.catalogue import Catalogue, build_catalogue, load_catalogue
 from awesome_medad.site import write_site
 from awesome_medad.yamlsource import load
 from tests.conftest import REPO
@@ -126,15 +127,31 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def large() -> Catalogue:
+    data, source = load(_load_synth().generate(10_000, 50, 0), "synthetic.yaml")
+    return build_catalogue(data, source)
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory, large: Catalogue) -> Path:
     root = tmp_path_factory.mktemp("site")
     catalogue_file = root / "papers.yaml"
     catalogue_file.write_text(CATALOGUE, encoding="utf-8")
     write_site(load_catalogue(catalogue_file), root / "small")
-    synth = _load_synth()
-    data, source = load(synth.generate(10_000, 50, 0), "synthetic.yaml")
-    write_site(build_catalogue(data, source), root / "large")
+    write_site(large, root / "large")
     return root
+
+
+def expected_matches(catalogue: Catalogue, query: str) -> int:
+    """What the page's search should find: every word in title, short name, authors or venue."""
+    def fold(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", text)
+                       if not unicodedata.combining(c)).lower()
+
+    words = fold(query).split()
+    hay = [fold(" ".join([p.title, p.short or "", *p.authors, p.venue or ""]))
+           for p in catalogue.papers]
+    return sum(all(w in h for w in words) for h in hay)
 
 
 def _load_synth() -> Any:
@@ -386,7 +403,8 @@ def test_phone_width_has_no_horizontal_scroll(browser: Any, server: str, tmp_pat
 
 
 # -- 10,000 papers: reported, not asserted -----------------------------------------------------
-def test_large_catalogue_timings_are_reported(browser: Any, server: str, tmp_path: Path) -> None:
+def test_large_catalogue_timings_are_reported(browser: Any, server: str, tmp_path: Path,
+                                              large: Catalogue) -> None:
     open_page(browser, f"{server}/large/index.html")
     assert count_text(browser) == "Showing 200 of 10,000 papers (10,000 in the list)"
     ready = float(browser.execute_script("return window.medadStats.ready"))
@@ -399,6 +417,12 @@ def test_large_catalogue_timings_are_reported(browser: Any, server: str, tmp_pat
         per_key.append(float(browser.execute_script(
             "const s = window.medadStats.searches; return s[s.length - 1]")))
     shown = count_text(browser)
+    found = expected_matches(large, "anomaly detection")
+    assert 400 < found < 10_000, "the synthetic list should need a second 'Show more'"
+    assert shown == f"Showing 200 of {found:,} papers (10,000 in the list)"
+    browser.find_element("id", "more").click()
+    assert count_text(browser) == f"Showing 400 of {found:,} papers (10,000 in the list)"
+    assert len(titles(browser)) == 400
     before = searches(browser)
     choose(browser, "sort", "title")
     assert searches(browser) > before
