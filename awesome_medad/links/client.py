@@ -8,10 +8,13 @@ exchange running on their thread, and when the deadline passes the watchdog
 shuts the socket down, which makes the blocked read fail at once.
 
 Bodies are never read whole: a GET reads at most ``body_prefix`` bytes (for
-the page title) and the connection is then closed, so an endless body costs
-a few kilobytes.  Redirects are *not* followed here (``allow_redirects``
-off): the checker follows them hop by hop, so each hop is scheduled on its
-own host and carries only that host's headers.
+the page title) and a connection whose body was cut short is closed, so an
+endless body costs a few kilobytes; complete answers (every HEAD, short
+pages) leave their connection in the pool for keep-alive.
+
+Redirects are *not* followed here (``allow_redirects`` off): the checker
+follows them hop by hop, so each hop is scheduled on its own host and
+carries only that host's headers.
 
 DNS is looked up once per host and run, in a helper thread with a timeout,
 before the first request: a name that does not exist fails in
@@ -204,6 +207,8 @@ class Client:
             body, truncated = b"", False
             if read_body:
                 body, truncated = _read_prefix(response, limit or self.body_prefix)
+            else:
+                _finish_bodyless(response)
             if token.fired:
                 truncated = True
             return Exchange(response.status_code, response.headers, body, response.encoding,
@@ -216,6 +221,20 @@ class Client:
             self.watchdog.disarm(token)
             if response is not None:
                 response.close()
+
+
+def _finish_bodyless(response: requests.Response) -> None:
+    """Mark a HEAD answer consumed, so ``close()`` returns the connection to the pool.
+
+    Without this, closing an unread streamed response closes the socket, and
+    every request would pay for a new TCP connection instead of keep-alive.
+    A body that was cut short (the prefix limit) is *not* consumed: that
+    connection must be closed, not reused.
+    """
+    import requests
+
+    with contextlib.suppress(requests.RequestException, OSError, ValueError):
+        response.content  # noqa: B018 - empty for HEAD; reading it sets _content_consumed
 
 
 def _read_prefix(response: requests.Response, limit: int) -> tuple[bytes, bool]:
