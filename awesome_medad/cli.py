@@ -30,10 +30,60 @@ def catalogue_option(func: F) -> F:
     return option(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Keep -q/-v in the context's shared ``meta``, so group and command options add up."""
+    if value:
+        key = f"medad.{param.name}"
+        ctx.meta[key] = ctx.meta.get(key, 0) + int(value)
+
+
+def verbosity() -> int:
+    """-1 under ``-q``, 0 by default, 1+ for each ``-v`` (on the group or the command)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return 0
+    if ctx.meta.get("medad.quiet"):
+        return -1
+    return int(ctx.meta.get("medad.verbose", 0))
+
+
+def note(message: str) -> None:
+    """A notice on stderr (warnings, summaries, "dry run"); silenced by ``-q``."""
+    if verbosity() >= 0:
+        click.echo(message, err=True)
+
+
+def detail(message: str) -> None:
+    """Extra detail on stderr (what was read and written, counts); shown with ``-v``."""
+    if verbosity() >= 1:
+        click.echo(message, err=True)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def verbosity_options(command: F) -> F:
+    """``-q/--quiet`` and ``-v/--verbose``, the same on the group and on every command."""
+    quiet = click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=True,
+                         callback=_remember,
+                         help="Only results and errors: no notices, summaries or progress.")
+    verbose = click.option("-v", "--verbose", count=True, expose_value=False, is_eager=True,
+                           callback=_remember,
+                           help="More detail on stderr: files read and written, counts.")
+    return quiet(verbose(command))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Shell completion: eval \"$(_MEDAD_COMPLETE=bash_source medad)\" "
+                    "(zsh_source, fish_source for other shells).")
 @click.version_option(__version__, "--version", prog_name="medad")
+@verbosity_options
 def main() -> None:
-    """Keep a curated paper list honest: YAML catalogue -> README, lint, link check."""
+    """Keep a curated paper list honest: YAML catalogue -> README, lint, link check.
+
+    Example: medad render && medad lint --offline
+    """
 
 
 @main.command()
@@ -50,7 +100,10 @@ def render(catalogue_path: Path, output: str, check: bool) -> None:
     from awesome_medad.catalogue import load_catalogue
     from awesome_medad.render import render as render_markdown
 
-    text = render_markdown(load_catalogue(catalogue_path))
+    catalogue = load_catalogue(catalogue_path)
+    text = render_markdown(catalogue)
+    detail(f"read {catalogue_path}: {_plural(len(catalogue.papers), 'paper')}, "
+           f"{_plural(sum(1 for _ in catalogue.walk()), 'section')}")
     if check:
         if output == "-":
             raise click.UsageError("--check compares against a file; give --output PATH")
@@ -61,6 +114,7 @@ def render(catalogue_path: Path, output: str, check: bool) -> None:
         from awesome_medad.fsutil import atomic_write
 
         atomic_write(output, text)
+        detail(f"wrote {output} ({len(text.encode()):,} bytes)")
 
 
 def _check_rendered(path: Path, text: str, catalogue_path: Path) -> None:
@@ -102,6 +156,7 @@ def _write_output(output: str, text: str) -> None:
     from awesome_medad.fsutil import atomic_write
 
     atomic_write(output, text)
+    detail(f"wrote {output} ({len(text.encode()):,} bytes)")
 
 
 @main.command("export")
@@ -125,7 +180,7 @@ def export_command(catalogue_path: Path, fmt: str, output: str, sections: tuple[
     catalogue = load_catalogue(catalogue_path)
     years = parse_years(year) if year is not None else None
     if (sections or years) and not select(catalogue, sections, years):
-        click.echo("warning: no paper matches the --section/--year filters", err=True)
+        note("warning: no paper matches the --section/--year filters")
     _write_output(output, export(catalogue, fmt, sections, years))
 
 
@@ -176,7 +231,8 @@ def site(catalogue_path: Path, output: Path) -> None:
     from awesome_medad.catalogue import load_catalogue
     from awesome_medad.site import write_site
 
-    write_site(load_catalogue(catalogue_path), output, str(catalogue_path))
+    written = write_site(load_catalogue(catalogue_path), output, str(catalogue_path))
+    detail(f"wrote {written}")
 
 
 def link_check_options(func: F) -> F:
@@ -225,7 +281,8 @@ def _live_check(config: Any, fmt: str, opts: dict[str, Any]) -> Any:
         concurrency=opts["concurrency"], per_host=opts["per_host"],
         host_interval=opts["host_interval"], request_deadline=opts["timeout"],
         cache_dir=opts["cache_dir"], cache=False if opts["no_cache"] else None)
-    bar = ProgressBar(sys.stderr) if progress_wanted(fmt, sys.stderr, dict(os.environ)) else None
+    wanted = verbosity() >= 0 and progress_wanted(fmt, sys.stderr, dict(os.environ))
+    bar = ProgressBar(sys.stderr) if wanted else None
     return LiveCheck(settings, bar)
 
 
@@ -287,7 +344,7 @@ def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offli
     color = chosen == "text" and color_enabled(os.environ, sys.stdout.isatty())
     click.echo(render_report(problems, chosen, color=color, rules=rules), nl=False)
     if live is not None and live.report is not None and chosen == "text":
-        click.echo(live.report.summary(), err=True)
+        note(live.report.summary())
     sys.exit(1 if has_errors(problems, strict) else 0)
 
 
@@ -410,10 +467,10 @@ def add(source: str | None, catalogue_path: Path, sections: tuple[str, ...], tit
     added = append_paper(text, catalogue, build_paper(catalogue, request, meta),
                          str(catalogue_path))
     for warning in added.warnings:
-        click.echo(str(warning), err=True)
+        note(str(warning))
     if dry_run:
         click.echo("\n".join(added.block))
-        click.echo(f"dry run: {catalogue_path} not changed", err=True)
+        note(f"dry run: {catalogue_path} not changed")
         return
     _write_added(catalogue_path, added, render_readme, readme_path)
 
@@ -460,7 +517,7 @@ def import_command(list_path: Path, output: str, force: bool, report: bool) -> N
     text = dump(result.catalogue)
     build_catalogue(*load(text, output))  # what we write must load: a bug here never ships
     for found in result.problems:
-        click.echo(str(found), err=True)
+        note(str(found))
     _write_output(output, text)
     if report:
         for line in report_lines(result):
@@ -513,8 +570,8 @@ def _apply_fixes(catalogue_path: Path, results: Any = None) -> list[Any]:
         return []
     atomic_write(catalogue_path, apply_fixes(text, fixes, str(catalogue_path)))
     for fix in fixes:
-        click.echo(str(fix), err=True)
-    click.echo(f"medad: {len(fixes)} fix(es) applied to {catalogue_path}", err=True)
+        note(str(fix))
+    note(f"medad: {len(fixes)} fix(es) applied to {catalogue_path}")
     return fixes
 
 
@@ -527,3 +584,7 @@ def _apply_live_fixes(catalogue_path: Path, outcomes: Any, problems: list[Any]) 
     fixed = {fix.location for fix in _apply_fixes(catalogue_path, outcomes)}
     return [p for p in problems
             if not (p.location in fixed and p.rule in {"link-redirect", "url-insecure"})]
+
+
+for _command in main.commands.values():
+    verbosity_options(_command)
