@@ -298,6 +298,9 @@ def _live_check(config: Any, fmt: str, opts: dict[str, Any]) -> Any:
               type=click.Choice(["auto", "text", "json", "github", "sarif"]),
               help="Output format; auto is github under GitHub Actions, else text.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also append a Markdown table of the findings to this file "
+                   "(e.g. \"$GITHUB_STEP_SUMMARY\").")
 @click.option("--fix", is_flag=True,
               help="First apply safe fixes to the catalogue (arXiv link form), reporting each.")
 @click.option("--config", "config_path", default=None,
@@ -305,6 +308,7 @@ def _live_check(config: Any, fmt: str, opts: dict[str, Any]) -> Any:
               help="Configuration file (default: .medad.yaml or [tool.medad] in pyproject.toml).")
 def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offline: bool,
          fmt: str, strict: bool, config_path: Path | None, fix: bool = False,
+         summary_path: Path | None = None,
          **link_opts: Any) -> None:
     """Check the catalogue and README (or Markdown FILES): anchors, duplicates, links.
 
@@ -341,11 +345,26 @@ def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offli
     except InvalidInput as exc:
         _report_invalid(exc, chosen, rules)
         sys.exit(2)
+    if summary_path is not None:
+        _append_summary(summary_path, problems)
     color = chosen == "text" and color_enabled(os.environ, sys.stdout.isatty())
     click.echo(render_report(problems, chosen, color=color, rules=rules), nl=False)
     if live is not None and live.report is not None and chosen == "text":
         note(live.report.summary())
     sys.exit(1 if has_errors(problems, strict) else 0)
+
+
+def _append_summary(path: Path, problems: list[Any]) -> None:
+    """Append the Markdown table (GitHub's step summary file is appended to, by design)."""
+    from awesome_medad.errors import WriteError
+    from awesome_medad.report import to_markdown
+
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(to_markdown(problems) + "\n")
+    except OSError as exc:
+        raise WriteError(f"cannot write the summary to {path}: {exc.strerror or exc}") from exc
+    detail(f"appended the summary table to {path}")
 
 
 def _report_invalid(exc: Any, fmt: str, rules: Any) -> None:

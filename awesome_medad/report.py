@@ -243,6 +243,33 @@ def to_sarif(problems: Sequence[Problem], rules: RuleCatalogue | None = None) ->
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
+MARKDOWN_ROW_LIMIT = 500
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(problems: Sequence[Problem], title: str = "medad lint") -> str:
+    """A Markdown table for GitHub's job summary (``$GITHUB_STEP_SUMMARY``).
+
+    Errors first, then warnings and info; at most :data:`MARKDOWN_ROW_LIMIT`
+    rows (the summary is meant to be read, the JSON report holds everything).
+    """
+    ordered = sorted(problems, key=lambda p: (p.level.rank, *p.sort_key()))
+    lines = [f"### {title}: {summary_line(ordered)}", ""]
+    if not ordered:
+        return "\n".join(lines)
+    lines += ["| level | rule | where | message |", "|---|---|---|---|"]
+    for found in ordered[:MARKDOWN_ROW_LIMIT]:
+        message = _full_message(found, "; ")
+        lines.append(f"| {found.level.value} | `{found.rule}` | `{found.location}` | "
+                     f"{_cell(message)} |")
+    if len(ordered) > MARKDOWN_ROW_LIMIT:
+        lines.append(f"\n... and {len(ordered) - MARKDOWN_ROW_LIMIT} more (see the JSON report)")
+    return "\n".join(lines) + "\n"
+
+
 def render_report(problems: Iterable[Problem], fmt: str, *, color: bool = False,
                   rules: RuleCatalogue | None = None) -> str:
     """``problems`` in format ``fmt`` (``text``, ``json``, ``github`` or ``sarif``)."""

@@ -129,3 +129,24 @@ def test_shipped_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
     problems = json.loads(out)["problems"]
     assert [(p["rule"], p["level"]) for p in problems] == [
         ("toc-label", "warning"), ("url-insecure", "warning")]
+
+
+def test_summary_table_is_appended(project: Path) -> None:
+    summary = project / "summary.md"
+    summary.write_text("# earlier step\n", encoding="utf-8")
+    code, out, _ = run("lint", "--offline", "--format", "json", "--summary", str(summary))
+    assert code == 0 and json.loads(out)["summary"]["warning"] == 1
+    assert summary.read_text(encoding="utf-8") == (
+        "# earlier step\n### medad lint: 1 problem (0 errors, 1 warning, 0 info)\n\n"
+        "| level | rule | where | message |\n|---|---|---|---|\n"
+        "| warning | `section-empty` | `data/papers.yaml:9:18` | sections -> 0 -> sections -> 1 "
+        "-> heading: the section 'Brain CT' has no papers; hint: add papers with sections: "
+        "[dl/ct], or remove the section |\n\n")
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("", "is a directory"), ("missing/summary.md", "cannot write the summary to"),
+])
+def test_unwritable_summary_is_a_clear_error(project: Path, target: str, message: str) -> None:
+    code, _, err = run("lint", "--offline", "--summary", str(project / target))
+    assert code == 2 and message in err and "Traceback" not in err

@@ -161,3 +161,23 @@ def test_summary_line_and_unknown_format() -> None:
     assert summary_line(PROBLEMS[:1]) == "1 problem (0 errors, 1 warning, 0 info)"
     with pytest.raises(ValueError, match="unknown report format"):
         render_report(PROBLEMS, "xml")
+
+
+def test_markdown_summary_exact() -> None:
+    from awesome_medad.problems import Level, Location, Problem
+    from awesome_medad.report import to_markdown
+
+    problems = [
+        Problem(Location("data/papers.yaml", 9, 12), "url-insecure", Level.WARNING,
+                "plain http:// link", ("papers", 1, "links", "pdf"), "use https://"),
+        Problem(Location("data/papers.yaml", 3, 5), "link-dead", Level.ERROR,
+                "the pdf link | is gone (404)"),
+    ]
+    assert to_markdown(problems) == (
+        "### medad lint: 2 problems (1 error, 1 warning, 0 info)\n\n"
+        "| level | rule | where | message |\n|---|---|---|---|\n"
+        "| error | `link-dead` | `data/papers.yaml:3:5` | the pdf link \\| is gone (404) |\n"
+        "| warning | `url-insecure` | `data/papers.yaml:9:12` | papers -> 1 -> links -> pdf: "
+        "plain http:// link; hint: use https:// |\n"
+    )
+    assert to_markdown([]) == "### medad lint: no problems\n"

@@ -43,7 +43,9 @@ def medad_invocations(script: str) -> list[list[str]]:
         for part in re.split(r"&&|\|\||;|\|", line):
             words = shlex.split(part.strip(), comments=True) if part.strip() else []
             if words and words[0] == "medad":
-                found.append(words[1:])
+                cut = next((i for i, w in enumerate(words) if re.match(r"^\d?[<>]", w)),
+                           len(words))
+                found.append(words[1:cut])
     return found
 
 
@@ -85,7 +87,8 @@ def test_ci_workflow_checks_render_lint_and_tests() -> None:
 
 
 def test_medad_invocations_parser() -> None:
-    script = "medad lint --offline \\\n  --format github && echo ok | medad stats --format json\n"
+    script = ("medad lint --offline \\\n  --format github > out.txt && echo ok | "
+              "medad stats --format json 2>/dev/null\n")
     assert medad_invocations(script) == [["lint", "--offline", "--format", "github"],
                                          ["stats", "--format", "json"]]
 
@@ -132,3 +135,17 @@ def test_precommit_hook_passes_on_this_repository(tmp_path: Path, hook_id: str) 
     result = subprocess.run(shlex.split(hooks[hook_id]["entry"]), cwd=tmp_path,
                             capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_link_workflow_is_weekly_cached_and_reported() -> None:
+    workflow = load_workflow(REPO / ".github/workflows/links.yml")
+    assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
+    all_steps = steps(workflow)
+    uses = [s.get("uses", "").split("@")[0] for s in all_steps]
+    assert uses.count("actions/cache/restore") == 1 and uses.count("actions/cache/save") == 1
+    cache_paths = {s["with"]["path"] for s in all_steps if "cache/" in s.get("uses", "")}
+    assert cache_paths == {".medad-cache"}
+    commands = [args for s in all_steps for args in medad_invocations(s.get("run", ""))]
+    assert commands == [["lint", "--format", "json", "--summary", "$GITHUB_STEP_SUMMARY"]]
+    upload = next(s for s in all_steps if "upload-artifact" in s.get("uses", ""))
+    assert upload["if"] == "always()" and upload["with"]["path"] == "link-report.json"
