@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import ipaddress
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,16 +174,42 @@ def url_problem(url: str) -> str | None:
         bad = _BAD_URL_CHARS.search(url)
         assert bad is not None
         return f"the URL contains {'a space' if bad.group().isspace() else repr(bad.group())}"
+    hidden = next((c for c in url if not c.isascii() and unicodedata.category(c)[0] in "CZ"),
+                  None)
+    if hidden is not None:
+        return f"the URL contains an invisible character (U+{ord(hidden):04X})"
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
+        port = parts.port
     except ValueError as exc:
         return f"the URL cannot be parsed ({exc})"
     if parts.scheme.lower() not in {"http", "https"}:
         scheme = parts.scheme or "none"
         return f"the URL scheme is {scheme!r}; only http and https links are allowed"
-    if not parts.hostname or "." not in parts.hostname and parts.hostname != "localhost":
-        return "the URL has no valid host name"
+    if port == 0:
+        return "the URL has port 0"
+    return _host_problem(parts.netloc.rsplit("@", 1)[-1], parts.hostname or "")
+
+
+def _host_problem(netloc: str, host: str) -> str | None:
+    """Why the host of a URL cannot be reached by name or address, or ``None``."""
+    if not host:
+        return "the URL has no host name"
+    if netloc.startswith("["):
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"the URL's IPv6 address {host!r} is not valid"
+        return None
+    labels = host.split(".")
+    if labels[-1] == "" and len(labels) > 2:
+        labels = labels[:-1]  # a fully qualified name may end in a dot
+    if host != "localhost" and len(labels) < 2:
+        return f"the URL's host name {host!r} has no domain (such as .org)"
+    for label in labels:
+        if not label or label[0] == "-" or label[-1] == "-" or not all(
+                c.isalnum() or c in "-_" for c in label):
+            return f"the URL's host name {host!r} is not valid"
     return None
 
 
@@ -226,10 +254,21 @@ class _Builder:
                     "known keys: " + ", ".join(known))
                 self.error((*crumb, key), f"unknown key '{key}' in {what}", hint, key=True)
         for spec in fields:
-            if spec.required and value.get(spec.name) is None:
-                self.error(crumb, f"{what} is missing the required key '{spec.name}'",
-                           spec.description)
+            if spec.required:
+                self.required(value, crumb, spec, what)
         return {k: self.typed(v, (*crumb, k), known[k]) for k, v in value.items() if k in known}
+
+    def required(self, value: dict[str, Any], crumb: Crumb, spec: Field, what: str) -> None:
+        """A required key must be there and hold something (``papers:`` alone does not)."""
+        given = value.get(spec.name)
+        if spec.name not in value:
+            self.error(crumb, f"{what} is missing the required key '{spec.name}'",
+                       spec.description)
+        elif given is None:
+            self.error((*crumb, spec.name), f"'{spec.name}' has no value", spec.description,
+                       key=True)
+        elif isinstance(given, str) and not given.strip():
+            self.error((*crumb, spec.name), f"'{spec.name}' is empty", spec.description)
 
     def typed(self, value: Any, crumb: Crumb, spec: Field) -> Any:
         checker = _CHECKS.get(spec.kind)
@@ -296,11 +335,11 @@ class _Builder:
 
     def section(self, item: Any, crumb: Crumb, parent: str, depth: int) -> Section | None:
         fields = self.mapping(item, crumb, SECTION_FIELDS, "a section")
-        if fields is None or not fields.get("id") or not fields.get("heading"):
-            return None
+        if fields is None or not fields.get("id"):
+            return None  # reported already: a section without an id cannot be referred to
         path = f"{parent}/{fields['id']}" if parent else fields["id"]
         children = self.sections(fields.get("sections"), (*crumb, "sections"), path, depth + 1)
-        return Section(fields["id"], path, fields["heading"], fields.get("toc"), depth,
+        return Section(fields["id"], path, fields.get("heading") or "", fields.get("toc"), depth,
                        children, crumb)
 
     def papers(self, value: Any, paths: set[str]) -> tuple[Paper, ...]:

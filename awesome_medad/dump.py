@@ -45,7 +45,7 @@ HEADER = """\
 #     arxiv: '1806.04972'               # optional identifiers
 #     doi: 10.1117/12.2254487
 #
-# Text in titles, venues and names may contain [ and ]: render escapes them.
+# Text in titles, venues and names may contain [, ] and \\: render escapes them.
 """
 
 
@@ -74,6 +74,9 @@ def _block(key: str, text: str, indent: str) -> list[str]:
         return [f"{indent}{key}: {scalar(text)}"]
     chomp = "|" if text.endswith("\n") and not text.endswith("\n\n") else "|-"
     body = text[:-1] if chomp == "|" else text
+    first = next((line for line in body.split("\n") if line.strip()), "")
+    if first[:1] in {" ", "\t"}:  # YAML would take its indentation for the block's own
+        chomp = chomp[0] + "2" + chomp[1:]
     lines = [f"{indent}{key}: {chomp}"]
     lines += [f"{indent}  {line}" if line else "" for line in body.split("\n")]
     return lines
@@ -135,7 +138,10 @@ def dump(catalogue: Catalogue, header: str = HEADER) -> str:
         lines += ["chart:", f"  path: {scalar(catalogue.chart.path)}"]
         if catalogue.chart.alt is not None:
             lines.append(f"  alt: {scalar(catalogue.chart.alt)}")
-    lines += ["", "sections:", *_sections(catalogue.sections, "  "), "", "papers:"]
+    # An empty list is written ``[]``: a key with no value is null, which the loader refuses.
+    lines += ["", "sections:" if catalogue.sections else "sections: []",
+              *_sections(catalogue.sections, "  "), "",
+              "papers:" if catalogue.papers else "papers: []"]
     for i, paper in enumerate(catalogue.papers):
         if i:
             lines.append("")

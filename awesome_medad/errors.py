@@ -21,13 +21,25 @@ class MedadError(click.ClickException):
     exit_code = 2
 
 
+SHOWN_PROBLEMS = 200
+
+
 class InvalidInput(MedadError):
-    """Input that cannot be used; carries every problem found, not just the first."""
+    """Input that cannot be used; carries every problem found, not just the first.
+
+    The message lists at most :data:`SHOWN_PROBLEMS` of them: a broken
+    generated file can hold hundreds of thousands, and nobody reads past the
+    first screens (``problems`` keeps them all for machine formats).
+    """
 
     def __init__(self, problems: Sequence[Problem], summary: str = "") -> None:
         self.problems = list(problems)
-        lines = [str(p) for p in self.problems]
-        head = summary or f"{len(self.problems)} problem(s) found"
+        lines = [str(p) for p in self.problems[:SHOWN_PROBLEMS]]
+        hidden = len(self.problems) - len(lines)
+        if hidden > 0:
+            lines.append(f"... and {hidden:,} more problem(s)")
+        count = len(self.problems)
+        head = summary or f"{count} problem{'' if count == 1 else 's'} found; nothing was changed"
         super().__init__("\n".join([head, *lines]))
 
 

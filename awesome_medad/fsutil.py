@@ -22,7 +22,7 @@ def atomic_write(path: Path | str, text: str) -> None:
         mode = path.stat().st_mode & 0o777 if path.exists() else None
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise WriteError(_why(path, exc)) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -33,5 +33,19 @@ def atomic_write(path: Path | str, text: str) -> None:
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise WriteError(_why(path, exc)) from exc
         raise
+
+
+def _why(path: Path, exc: OSError) -> str:
+    """The error with what to do about it."""
+    message = f"cannot write {path}: {exc.strerror or exc}"
+    parent = path.parent if str(path.parent) else Path(".")
+    if isinstance(exc, FileNotFoundError) and not parent.exists():
+        return (f"{message} (the directory {parent} does not exist: create it or choose "
+                "another path)")
+    if isinstance(exc, IsADirectoryError) or path.is_dir():
+        return f"{message} (it is a directory: give a file name)"
+    if isinstance(exc, PermissionError):
+        return f"{message} (check the permissions of {parent})"
+    return f"{message} (check the disk and the path)"

@@ -1,9 +1,9 @@
 """Catalogue -> Markdown, in the dialect of the list (see ``data/papers.yaml``'s header).
 
 A pure function of the catalogue: same input, same bytes.  Escaping rule
-(documented for maintainers): ``[`` and ``]`` inside titles, authors, venues,
-short names and TOC labels are written as ``\\[`` and ``\\]`` so they cannot
-close the bracketed field early; line breaks are rejected by validation;
+(documented for maintainers): ``\\``, ``[`` and ``]`` inside titles, authors,
+venues, short names and TOC labels are written as ``\\\\``, ``\\[`` and
+``\\]`` so they cannot close the bracketed field early; line breaks are rejected by validation;
 ``|`` needs nothing because this dialect has no tables.  Link targets with
 spaces are rejected by validation; unbalanced parentheses are wrapped in
 ``<...>`` so the Markdown link still parses.
@@ -19,12 +19,18 @@ from awesome_medad.slugs import Slugger
 
 _MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sep.", "Oct.",
            "Nov.", "Dec.")
-_ESCAPE_RE = re.compile(r"([\[\]])")
+_ESCAPE_RE = re.compile(r"([\\\[\]])")
+_UNESCAPE_RE = re.compile(r"\\([\\\[\]])")
 
 
 def escape(text: str) -> str:
-    """Make ``text`` safe inside one ``[...]`` field of an entry."""
+    """Make ``text`` safe inside one ``[...]`` field of an entry (``\\``, ``[`` and ``]``)."""
     return _ESCAPE_RE.sub(r"\\\1", text)
+
+
+def unescape(text: str) -> str:
+    """The inverse of :func:`escape`, for reading entries back (import)."""
+    return _UNESCAPE_RE.sub(r"\1", text)
 
 
 def format_date(day: dt.date) -> str:

@@ -24,7 +24,7 @@ import yaml
 from awesome_medad.errors import InvalidInput
 from awesome_medad.problems import Level, Location, Problem
 
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024  # ~170,000 papers; a real list is far below 1 MiB
 MAX_DEPTH = 64
 Crumb = tuple[str | int, ...]
 
@@ -112,9 +112,27 @@ def load(text: str, display: str) -> tuple[Any, SourceMap]:
                     "a catalogue needs at least 'title', 'sections' and 'papers'")
     converter = _Converter(source)
     value = converter.convert(node, ())
+    if converter.aliases:
+        _place_aliases(text, converter)
     if converter.problems:
         raise InvalidInput(converter.problems)
     return value, source
+
+
+def _place_aliases(text: str, converter: _Converter) -> None:
+    """Point alias problems at the ``*name`` itself (composed aliases carry the anchor's mark).
+
+    Only runs when an alias was found.  The converter meets aliases in
+    document order and never descends into a repeated node, so the k-th alias
+    event of the stream is the k-th repeated node it met.
+    """
+    marks = [event.start_mark for event in yaml.parse(text, Loader=_Loader)
+             if isinstance(event, yaml.AliasEvent) and event.start_mark is not None]
+    for (index, crumb), mark in zip(converter.aliases, marks, strict=False):
+        where = Location(converter.source.path, mark.line + 1, mark.column + 1)
+        converter.problems[index] = Problem(where, "invalid", Level.ERROR,
+                                            "YAML aliases (*name) are not allowed", crumb,
+                                            "write the value out in full")
 
 
 class _Converter:
@@ -124,10 +142,12 @@ class _Converter:
         self.source = source
         self.seen: set[int] = set()
         self.problems: list[Problem] = []
+        self.aliases: list[tuple[int, Crumb]] = []  # (index in problems, breadcrumb)
 
     def convert(self, node: yaml.Node, crumb: Crumb) -> Any:
         self.source.values[crumb] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if id(node) in self.seen:
+            self.aliases.append((len(self.problems), crumb))
             self.problems.append(problem(self.source, crumb, "YAML aliases (*name) are not allowed",
                                          "write the value out in full", key=True))
             return None

@@ -131,9 +131,29 @@ CASES = [
     pytest.param(
         "title: x\nsections: &s\n  - {id: a, heading: A}\npapers:\n"
         "  - {id: p, title: P, sections: [a], links: *s}\n",
-        "papers.yaml:5:38: error: papers -> 0 -> links: YAML aliases (*name) are not allowed "
+        "papers.yaml:5:45: error: papers -> 0 -> links: YAML aliases (*name) are not allowed "
         "(write the value out in full) [invalid]",
         id="alias",
+    ),
+    pytest.param(
+        "a: &a [1, 2]\nb: [*a, *a]\n",
+        "papers.yaml:2:5: error: b -> 0: YAML aliases (*name) are not allowed (write the value "
+        "out in full) [invalid]\n"
+        "papers.yaml:2:9: error: b -> 1: YAML aliases (*name) are not allowed (write the value "
+        "out in full) [invalid]",
+        id="each-alias-at-its-star",
+    ),
+    pytest.param(
+        replace("        heading: Brain CT\n", "        heading: ''\n"),
+        "papers.yaml:9:18: error: sections -> 0 -> sections -> 1 -> heading: 'heading' is "
+        "empty (The heading text as shown in the README.) [invalid]",
+        id="empty-heading",
+    ),
+    pytest.param(
+        "title: x\nsections: []\npapers:\n",
+        "papers.yaml:3:1: error: papers: 'papers' has no value (One record per paper, in "
+        "display order.) [invalid]",
+        id="key-without-value",
     ),
     pytest.param(
         "- just\n- a list\n",
@@ -194,9 +214,9 @@ def test_alias_bomb_is_rejected_quickly(write: Callable[..., Path]) -> None:
 
 
 def test_huge_file_is_refused_before_parsing(write: Callable[..., Path]) -> None:
-    path = write(b"# " + b"x" * (17 * 1024 * 1024))
+    path = write(b"# " + b"x" * (9 * 1024 * 1024))
     (message,) = problems_of(path)
-    assert "the limit is 16,777,216" in message and message.startswith("papers.yaml:1:1:")
+    assert "the limit is 8,388,608" in message and message.startswith("papers.yaml:1:1:")
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -218,9 +238,24 @@ def test_year_from_venue(venue: str | None, year: int | None) -> None:
     ("url", "problem"),
     [("https://arxiv.org/abs/1806.04972", None), ("http://zhoukang.pro/x.pdf", None),
      ("ftp://x.org/a", "the URL scheme is 'ftp'; only http and https links are allowed"),
-     ("https://", "the URL has no valid host name"), ("", "the URL is empty"),
+     ("https://", "the URL has no host name"),
+     ("https://x..org/", "the URL's host name 'x..org' is not valid"),
+     ("https://x.org/\u200b", "the URL contains an invisible character (U+200B)"),
+     ("https://x.org:0/", "the URL has port 0"), ("https://[::1]/", None),
+     ("https://intranet/", "the URL's host name 'intranet' has no domain (such as .org)"),
+     ("", "the URL is empty"),
      ("https://x.org/a b", "the URL contains a space"),
      ("https://x.org:99999/", "the URL cannot be parsed (Port out of range 0-65535)")],
 )
 def test_url_problem(url: str, problem: str | None) -> None:
     assert url_problem(url) == problem
+
+
+def test_thousands_of_problems_are_summarised(write: Callable[..., Path]) -> None:
+    papers = "".join(f"  - {{id: p{i}, title: T, sections: [nowhere]}}\n" for i in range(500))
+    with pytest.raises(InvalidInput) as info:
+        load_catalogue(write(f"title: x\nsections: []\npapers:\n{papers}"), display="c.yaml")
+    assert len(info.value.problems) == 500
+    lines = info.value.message.splitlines()
+    assert lines[0] == "500 problems found; nothing was changed"
+    assert len(lines) == 202 and lines[-1] == "... and 300 more problem(s)"

@@ -124,3 +124,39 @@ def test_subprocess_python_m(tmp_path: Path, write: Callable[..., Path]) -> None
     assert result.returncode == 2
     assert f"{bad}:2:1: error: YAML syntax error" in result.stderr
     assert not (tmp_path / "README.md").exists()
+
+
+def test_check_on_a_non_utf8_readme_names_the_byte(project: Path) -> None:
+    (project / "README.md").write_bytes(b"# Test list\n\xff\n")
+    code, out, err = run("render", "--check")
+    assert (code, out) == (2, "")
+    assert "README.md:2:1: error: not valid UTF-8 (byte 0xff) (save the file as UTF-8)" in err
+
+
+def test_check_notices_a_byte_order_mark(project: Path) -> None:
+    run("render")
+    readme = project / "README.md"
+    readme.write_bytes(b"\xef\xbb\xbf" + readme.read_bytes())
+    assert run("render", "--check")[0] == 1
+
+
+def test_ctrl_c_exits_130(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import awesome_medad.render as render_module
+
+    def interrupted(catalogue: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render_module, "render", interrupted)
+    code, _, err = run("render")
+    assert code == 130 and err.startswith("medad: interrupted")
+    assert not (project / "README.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("target", "hint"),
+    [("nodir/README.md", "(the directory nodir does not exist: create it or choose another path)"),
+     ("data", "(it is a directory: give a file name)")],
+)
+def test_write_errors_say_what_to_do(project: Path, target: str, hint: str) -> None:
+    code, _, err = run("render", "--output", target)
+    assert code == 2 and err.rstrip().endswith(hint)

@@ -71,7 +71,7 @@ def test_invalid_catalogue_exits_2_with_every_problem(project: Path) -> None:
     code, out, err = run("lint", "--offline")
     assert (code, out) == (2, "")
     lines = err.splitlines()
-    assert lines[0] == "medad: invalid input: 2 problem(s) found"
+    assert lines[0] == "medad: invalid input: 2 problems found; nothing was changed"
     assert lines[1].startswith("data/papers.yaml:17:5: error: papers -> 0 -> yeer: unknown key")
     assert lines[2].startswith("data/papers.yaml:18:16: error: papers -> 0 -> sections -> 0: "
                                "there is no section 'dl/mrii'")
@@ -89,8 +89,8 @@ def test_invalid_input_in_github_format_is_annotated(project: Path) -> None:
 def test_missing_catalogue_exits_2(project: Path) -> None:
     code, _, err = run("lint", "--offline", "--catalogue", "nope.yaml")
     assert code == 2
-    assert err.startswith("medad: invalid input: 1 problem(s) found\nnope.yaml: error: cannot "
-                          "read file")
+    assert err.startswith("medad: invalid input: 1 problem found; nothing was changed\n"
+                          "nope.yaml: error: cannot read file")
 
 
 def test_markdown_files(project: Path) -> None:

@@ -138,3 +138,15 @@ def test_cross_listed_paper_appears_in_each_section(write: Callable[..., Path]) 
 def test_paper_order_is_catalogue_order(shipped: Catalogue) -> None:
     reordered = dataclasses.replace(shipped, papers=tuple(reversed(shipped.papers)))
     assert render(reordered) != render(shipped)
+
+
+@pytest.mark.parametrize("text", ["ends with a backslash \\", "C:\\data [v2]", "a \\[b\\] c"])
+def test_escape_round_trips(text: str) -> None:
+    from awesome_medad.render import escape, unescape
+
+    assert unescape(escape(text)) == text
+    line = render_entry(paper(title=text))
+    assert line == f"- [{escape(text)}]"
+    from awesome_medad.markdown import inline_plain_text
+
+    assert inline_plain_text(line[2:]) == f"[{text}]"

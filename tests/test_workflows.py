@@ -83,7 +83,7 @@ def test_ci_workflow_checks_render_lint_and_tests() -> None:
     commands = [" ".join(args) for script in scripts for args in medad_invocations(script)]
     assert "render --check" in commands
     assert "lint --offline --format github" in commands
-    assert "python -m pytest -q" in scripts
+    assert "python3 -m pytest -q" in scripts
 
 
 def test_medad_invocations_parser() -> None:
