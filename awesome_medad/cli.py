@@ -74,7 +74,19 @@ def verbosity_options(command: F) -> F:
     return quiet(verbose(command))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+class MedadGroup(click.Group):
+    """The command group; Ctrl-C exits 130 (the shell's convention), not click's 1 = findings."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("medad: interrupted (files are replaced atomically: none was left "
+                       "half-written)", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=MedadGroup, context_settings={"help_option_names": ["-h", "--help"]},
              epilog="Shell completion: eval \"$(_MEDAD_COMPLETE=bash_source medad)\" "
                     "(zsh_source, fish_source for other shells).")
 @click.version_option(__version__, "--version", prog_name="medad")
@@ -120,14 +132,13 @@ def render(catalogue_path: Path, output: str, check: bool) -> None:
 def _check_rendered(path: Path, text: str, catalogue_path: Path) -> None:
     import difflib
 
-    try:
-        current = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from awesome_medad.yamlsource import read_text
+
+    if not path.exists():
         click.echo(f"{path} does not exist; run `medad render`", err=True)
         sys.exit(1)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.FileError(str(path), str(exc)) from exc
-    if current == text:
+    current = read_text(path, str(path))  # not UTF-8, a directory: exit 2 with a position
+    if path.read_bytes() == text.encode("utf-8"):
         return
     diff = difflib.unified_diff(current.splitlines(keepends=True), text.splitlines(keepends=True),
                                 f"{path} (on disk)", f"{path} (rendered from {catalogue_path})")
