@@ -609,11 +609,12 @@ def _apply_live_fixes(catalogue_path: Path, outcomes: Any, problems: list[Any]) 
     """Fixes the live check made possible (permanent redirects, proven https); their findings go.
 
     The offline fixes ran before linting; these run after, so the findings
-    they settle (``link-redirect``, ``url-insecure`` at the fixed link) are dropped.
+    they settle (``link-redirect``, ``link-https``, ``url-insecure`` at the fixed link) are
+    dropped.
     """
     fixed = {fix.location for fix in _apply_fixes(catalogue_path, outcomes)}
-    return [p for p in problems
-            if not (p.location in fixed and p.rule in {"link-redirect", "url-insecure"})]
+    settled = {"link-redirect", "link-https", "url-insecure"}
+    return [p for p in problems if not (p.location in fixed and p.rule in settled)]
 
 
 for _command in main.commands.values():

@@ -85,6 +85,8 @@ LINK_OPTIONS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "check-titles": (_is_bool, "true or false"),
     "check-google-scholar": (_is_bool, "true or false"),
     "dns-canaries": (_is_str_list, "a list of host names"),
+    "ca-bundle": (_is_str, "a path"),
+    "connect-to": (lambda v: isinstance(v, dict), "a mapping of host:port: address:port"),
 }
 
 SECTIONS = ("rules", "ignore-urls", "api", "links")

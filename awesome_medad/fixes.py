@@ -13,7 +13,8 @@ Only rewrites that cannot change which document a link shows are made:
 ``fix-https``
     An ``http://`` URL is upgraded when the live check fetched both the
     ``http://`` and the ``https://`` form successfully and both ended at the
-    same address (scheme aside).
+    same address (scheme aside): the link checker's outcome then names the
+    proven form in ``https_url`` (``links: check-https``, on by default).
 
 Each fix is one in-place scalar replacement (:mod:`awesome_medad.yamledit`),
 so every other byte of the catalogue stays as it was.  Live results are
@@ -45,6 +46,15 @@ class LiveResult(Protocol):
 
     @property
     def final_url(self) -> str | None: ...
+
+
+def proven_https(url: str, results: Mapping[str, LiveResult]) -> str | None:
+    """The https:// URL the live check proved equivalent to ``url``, if any."""
+    plain = results.get(url)
+    proven = getattr(plain, "https_url", None)  # the link checker's Outcome has it
+    if isinstance(proven, str) and url.startswith("http://"):
+        return proven
+    return "https://" + url[len("http://"):] if https_equivalent(url, results) else None
 
 
 @dataclass(frozen=True)
@@ -107,8 +117,8 @@ def _fixed(url: str, results: Mapping[str, LiveResult]) -> tuple[str, tuple[str,
     if result is not None and result.status == "redirect" and result.final_url:
         new = result.final_url
         rules.append("fix-redirect")
-    elif https_equivalent(url, results):
-        new = "https://" + url[len("http://"):]
+    elif proven_https(url, results):
+        new = proven_https(url, results) or url
         rules.append("fix-https")
     canonical = arxiv_form(new)
     if canonical is not None and canonical != new:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from links_support import Handler, Server, delayed, fast_settings, loc, ok, send, sequence, serving
 
-from awesome_medad.links import LinkTarget, run_link_check
+from awesome_medad.links import LinkTarget, LiveCheck, run_link_check
 from awesome_medad.links.scheduler import Again, Done, Scheduler, Step
 
 
@@ -129,3 +129,27 @@ def test_scheduler_reraises_a_failing_step() -> None:
     scheduler.add(Broken())
     with pytest.raises(RuntimeError, match="bug"):
         scheduler.run(lambda job, value: None)
+
+
+def test_live_check_returns_with_requests_in_flight_and_waits_when_iterated() -> None:
+    """The lint runner's hook starts the check, so offline rules run while requests wait."""
+    release = threading.Event()
+
+    def held(h: Handler) -> None:
+        release.wait(10)  # generous: only proves that nothing waits for the answer
+        send(h, 200)
+
+    server = Server("127.0.0.2", {"/held": held, "/gone": lambda h: send(h, 404)})
+    with serving(server):
+        live = LiveCheck(fast_settings(read_timeout=15.0, request_deadline=15.0))
+        pending = live([LinkTarget(server.url("/held"), (loc(1),)),
+                        LinkTarget(server.url("/gone"), (loc(2),))])
+        assert live.report is None  # not finished: the caller is free to work meanwhile
+        deadline = time.monotonic() + 10
+        while len(server.requests_to("/held")) < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(server.requests_to("/held")) == 1  # in flight while the caller runs
+        release.set()
+        problems = list(pending)
+    assert [p.rule for p in problems] == ["link-dead"]
+    assert live.report is not None and live.report.counts() == {"ok": 1, "dead": 1}

@@ -14,6 +14,7 @@ from awesome_medad.links.settings import DEFAULT_SKIPS, host_matches, parse_dura
 def test_defaults_are_polite() -> None:
     s = LinkSettings()
     assert (s.concurrency, s.per_host, s.host_interval) == (16, 2, 0.2)
+    assert s.check_https and not s.connect_to and s.ca_bundle is None
     assert s.cache_path == Path(".medad-cache/links.json")
     assert s.cache_ttl == 3 * 86400
     assert s.skip == DEFAULT_SKIPS
@@ -29,7 +30,8 @@ def test_every_option_is_read() -> None:
         "accept": {"Www.ResearchGate.net": [403]}, "hosts": {"slow.example": {
             "per-host": 1, "interval": 3, "head": False}},
         "headers": {"api.example": {"X-Key": "k"}}, "check-titles": False,
-        "dns-canaries": ["localhost"], "check-https": True})
+        "dns-canaries": ["localhost"], "check-https": False, "ca-bundle": "certs/ca.pem",
+        "connect-to": {"Example.ORG:443": "127.0.0.1:8443", "[::1]:80": "[::1]:8080"}})
     assert (s.concurrency, s.per_host, s.host_interval, s.request_deadline, s.url_deadline) == \
         (4, 1, 0.5, 12.0, 40.0)
     assert (s.connect_timeout, s.read_timeout, s.retries, s.retry_after_cap) == (2, 3, 1, 9)
@@ -43,6 +45,10 @@ def test_every_option_is_read() -> None:
     assert s.policy("slow.example") == HostPolicy(1, 3.0, False)
     assert s.secrets() == ("k",)
     assert not s.check_titles and s.dns_canaries == ("localhost",)
+    assert (s.check_https, s.ca_bundle) == (False, "certs/ca.pem")
+    assert s.connect_address("example.org", 443) == ("127.0.0.1", 8443)
+    assert s.connect_address("::1", 80) == ("::1", 8080)
+    assert s.connect_address("example.org", 80) is None
 
 
 def test_google_scholar_can_be_checked_on_request() -> None:
@@ -61,6 +67,12 @@ def test_google_scholar_can_be_checked_on_request() -> None:
     ({"hosts": {"h": {"speed": 1}}}, "links -> hosts -> h: expected a mapping with per-host, "
                                      "interval and/or head"),
     ({"github-token": "x"}, "links -> github-token: unknown link-check option"),
+    ({"check-https": "yes"}, "links -> check-https: expected true or false"),
+    ({"connect-to": {"example.org": "127.0.0.1:1"}}, "links -> connect-to -> example.org: "
+     "expected host:port: address:port, e.g. example.org:443: 127.0.0.1:8443"),
+    ({"connect-to": {"example.org:443": "127.0.0.1:99999"}}, "links -> connect-to -> "
+     "example.org:443: expected host:port: address:port, e.g. example.org:443: 127.0.0.1:8443"),
+    ({"connect-to": ["x"]}, "links -> connect-to: expected host:port: address:port"),
 ])
 def test_bad_options_name_the_key(data: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError) as info:

@@ -18,6 +18,7 @@ DNS pre-check), ``checker`` (the per-URL state machine and classification),
 from awesome_medad.links.check import (
     LinkReport,
     LiveCheck,
+    PendingProblems,
     ProgressCallback,
     ProgressEvent,
     check_links,
@@ -30,6 +31,6 @@ RULES = RULE_TABLE  # rule id -> (default level, summary); lint's runner reads i
 
 __all__ = [
     "RULES", "RULE_TABLE", "HostPolicy", "LinkReport", "LinkSettings", "LinkTarget", "LiveCheck",
-    "Outcome", "ProgressCallback", "ProgressEvent", "SkipRule", "check_links", "run_link_check",
-    "targets_from_occurrences",
+    "Outcome", "PendingProblems", "ProgressCallback", "ProgressEvent", "SkipRule", "check_links",
+    "run_link_check", "targets_from_occurrences",
 ]

@@ -19,22 +19,34 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from awesome_medad.http import USER_AGENT, api_base, make_session
 from awesome_medad.links import arxiv, github
 from awesome_medad.links.cache import LinkCache
 from awesome_medad.links.checker import ApiJob, Context, UrlJob, host_key
-from awesome_medad.links.client import Client, Exchange, Resolver, Watchdog, tracked_adapter_class
+from awesome_medad.links.client import (
+    Client,
+    Exchange,
+    Proxies,
+    Resolver,
+    Watchdog,
+    environ_ca_bundle,
+    tracked_adapter_class,
+)
 from awesome_medad.links.outcome import (
+    GOOD,
     LinkTarget,
     MergedTarget,
     Outcome,
     findings,
+    https_twin,
     merge_targets,
+    same_address,
     targets_from_occurrences,
 )
 from awesome_medad.links.scheduler import Job, Scheduler
@@ -96,9 +108,19 @@ class LiveCheck:
     """The lint runner's ``live`` hook: its URL targets in, problems out.
 
     Takes the runner's targets (one per use of a URL: ``url``, ``locations``,
-    ``title``, ``kind``; repeated URLs are merged here), keeps the :class:`LinkReport` for the final
-    summary, and runs inside ``progress`` when that is a context manager
-    (the CLI's progress bar).
+    ``title``, ``kind``; repeated URLs are merged here), keeps the
+    :class:`LinkReport` for the final summary, and runs inside ``progress``
+    when that is a context manager (the CLI's progress bar).
+
+    Calling it *starts* the check (planning, the HTTP session and the first
+    requests happen before it returns) and gives back a
+    :class:`PendingProblems`; iterating that waits for the last answer.  So
+    the runner hands over the targets as soon as it has them, runs the
+    offline rules while the requests are in flight, and collects these
+    findings last (the report is sorted, so the output does not change).
+    The setup is done in the caller's thread on purpose: under the GIL, CPU
+    work running beside it (the offline rules) would only delay the first
+    request; once requests are in flight, the threads mostly wait on sockets.
     """
 
     def __init__(self, settings: LinkSettings, progress: ProgressCallback | None = None) -> None:
@@ -106,13 +128,43 @@ class LiveCheck:
         self.progress = progress
         self.report: LinkReport | None = None
 
-    def __call__(self, targets: Sequence[Any]) -> list[Problem]:
+    def __call__(self, targets: Sequence[Any]) -> PendingProblems:
         converted = [t for target in targets for t in _as_targets(target)]
-        manager = self.progress if isinstance(self.progress, AbstractContextManager) \
-            else nullcontext()
-        with manager:
-            self.report = run_link_check(converted, self.settings, self.progress)
+        stack = ExitStack()
+        if isinstance(self.progress, AbstractContextManager):
+            stack.enter_context(self.progress)
+        with stack:
+            run = _Run(self.settings, self.progress)
+            run.begin(converted)
+            return PendingProblems(partial(self._end, run, stack.pop_all()))
+
+    def _end(self, run: _Run, stack: ExitStack) -> list[Problem]:
+        with stack:
+            self.report = run.end()
         return self.report.problems
+
+
+class PendingProblems:
+    """Findings of a check still running; iterating (or :meth:`wait`) waits for them.
+
+    ``finish`` is called once, by the first :meth:`wait`; what it raises is
+    raised there.  If nobody waits (the caller failed meanwhile), the
+    check's threads are daemons and do not keep the process alive.
+    """
+
+    def __init__(self, finish: Callable[[], list[Problem]]) -> None:
+        self._finish: Callable[[], list[Problem]] | None = finish
+        self._result: list[Problem] = []
+
+    def wait(self) -> list[Problem]:
+        """The findings, once the last request has ended."""
+        if self._finish is not None:
+            finish, self._finish = self._finish, None
+            self._result = finish()
+        return self._result
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.wait())
 
 
 def _as_targets(target: Any) -> list[LinkTarget]:
@@ -135,7 +187,9 @@ def run_link_check(targets: Iterable[LinkTarget], settings: LinkSettings,
 
     Never raises for a bad link or a bad network: those are findings.
     """
-    return _Run(settings, progress).execute(list(targets))
+    run = _Run(settings, progress)
+    run.begin(list(targets))
+    return run.end()
 
 
 class _Run:
@@ -157,16 +211,28 @@ class _Run:
 
     # -- the run -------------------------------------------------------------------------
 
-    def execute(self, targets: list[LinkTarget]) -> LinkReport:
-        merged = merge_targets(targets)
-        self.total = len(merged)
-        plain, repos, arxiv_groups = self._plan(merged)
+    def begin(self, targets: list[LinkTarget]) -> None:
+        """Plan and start the requests; they run on the scheduler's threads until :meth:`end`."""
+        self.merged = merge_targets(targets)
+        self.total = len(self.merged)
+        plain, repos, arxiv_groups = self._plan(self.merged)
+        self.client: Client | None = None
         if plain or repos or arxiv_groups:
+            self.client = self._client()
             self._schedule(plain, repos, arxiv_groups)
+
+    def end(self) -> LinkReport:
+        """Wait for every request, save the cache, and turn the outcomes into findings."""
+        if self.client is not None:
+            try:
+                self.scheduler.join()
+            finally:
+                self.client.session.close()
+                self.client.watchdog.close()
         if self.cache:
             self.cache.save()
-        problems = [p for t in merged for p in findings(t, self.outcomes[t.url],
-                                                        self.settings.check_titles)]
+        problems = [p for t in self.merged for p in findings(t, self.outcomes[t.url],
+                                                             self.settings.check_titles)]
         if self.cache:
             problems.extend(self.cache.problems)
         clean = [replace(p, message=self.redactor.clean(p.message),
@@ -210,32 +276,33 @@ class _Run:
             return None
         ident = _arxiv_of(target.url)
         hit = self.cache.get(f"arxiv:{ident.lower()}" if ident else target.url)
+        if hit and not ident and self.settings.check_https and not hit.https_checked and \
+                hit.status in GOOD and https_twin(target.url):
+            return None  # cached before its https:// twin was tried: check both now
         return replace(hit, url=target.url) if hit else None
 
     def _schedule(self, plain: list[MergedTarget], repos: list[MergedTarget],
                   arxiv_groups: dict[str, list[MergedTarget]]) -> None:
-        client = self._client()
-        try:
-            for ids in arxiv.batches(list(arxiv_groups), self.settings.arxiv_batch):
-                url = arxiv.query_url(self.arxiv_base, ids)
-                payload = {i: arxiv_groups[i] for i in ids}
-                self.scheduler.add(ApiJob(self.context, url, ("arxiv", payload)))
-            for target in repos:
-                self.scheduler.add(self._github_job(target))
-            for target in plain:
-                self.scheduler.add(UrlJob(self.context, target))
-            self.scheduler.run(self._on_done)
-        finally:
-            client.session.close()
-            client.watchdog.close()
+        for ids in arxiv.batches(list(arxiv_groups), self.settings.arxiv_batch):
+            url = arxiv.query_url(self.arxiv_base, ids)
+            payload = {i: arxiv_groups[i] for i in ids}
+            self.scheduler.add(ApiJob(self.context, url, ("arxiv", payload)))
+        for target in repos:
+            self.scheduler.add(self._github_job(target))
+        for target in plain:
+            self.scheduler.add(UrlJob(self.context, target))
+        self.scheduler.start(self._on_done)
 
     def _client(self) -> Client:
         s = self.settings
         per_host = max([s.per_host, *(p.per_host for p in s.hosts.values() if p.per_host)])
         session = make_session(pool_size=per_host, user_agent=s.user_agent or USER_AGENT,
-                               pool_hosts=64, adapter_cls=tracked_adapter_class())
+                               pool_hosts=64,
+                               adapter_cls=tracked_adapter_class(s.connect_address))
+        session.trust_env = False  # proxies: client.Proxies, once per host; no ~/.netrc
         client = Client(session, Watchdog(), s.connect_timeout, s.read_timeout, s.body_prefix,
-                        verify=s.ca_bundle or True)
+                        verify=s.ca_bundle or environ_ca_bundle() or True,
+                        proxies=Proxies(s.connect_address))
         token = s.github_token
         base = self.github_base
         self.context = Context(s, client, Resolver(s.dns_timeout, s.dns_canaries),
@@ -251,15 +318,38 @@ class _Run:
                       ("github", target))
 
     def _on_done(self, job: Job, value: object) -> None:
-        if isinstance(job, UrlJob):
+        if isinstance(job, TwinJob):
             assert isinstance(value, Outcome)
-            self._record(job.target, value, cache_key=job.target.url)
+            self._twin_done(job, value)
+        elif isinstance(job, UrlJob):
+            assert isinstance(value, Outcome)
+            self._url_done(job, value)
         elif isinstance(job, ApiJob):
             kind, payload = job.payload
             if kind == "arxiv":
                 self._arxiv_done(payload, value)
             else:
                 self._github_done(payload, value)
+
+    # -- https:// twins of http:// links (check-https) -----------------------------------
+
+    def _url_done(self, job: UrlJob, outcome: Outcome) -> None:
+        """Record a URL's outcome, unless its https:// twin must be tried first."""
+        twin = https_twin(job.target.url) if self.settings.check_https else None
+        if twin is None or outcome.status not in GOOD:
+            self._record(job.target, outcome, cache_key=job.target.url)
+        elif twin in job.hops:  # it redirected through its twin, which therefore ends as it does
+            self._record(job.target, replace(outcome, https_checked=True, https_url=twin),
+                         cache_key=job.target.url)
+        else:
+            self.scheduler.add(TwinJob(self.context, job, outcome, twin))
+
+    def _twin_done(self, job: TwinJob, twin: Outcome) -> None:
+        """Equivalent when both end OK at the same address (scheme and trailing slash aside)."""
+        proven = twin.status in GOOD and same_address(job.plain_end, job.url)
+        outcome = replace(job.plain, https_checked=True,
+                          https_url=job.target.url if proven else None)
+        self._record(job.plain_target, outcome, cache_key=job.plain_target.url)
 
     def _arxiv_done(self, groups: dict[str, list[MergedTarget]], value: object) -> None:
         titles: dict[str, str] | None = None
@@ -330,6 +420,16 @@ class _Run:
         if host_key(self.arxiv_base) == key:
             return self.settings.arxiv_interval
         return self.settings.host_interval
+
+
+class TwinJob(UrlJob):
+    """Fetches the https:// twin of an http:// URL that ended OK (see ``check-https``)."""
+
+    def __init__(self, ctx: Context, plain: UrlJob, outcome: Outcome, twin: str) -> None:
+        super().__init__(ctx, MergedTarget(twin, (), (), ()))  # no title: HEAD is enough
+        self.plain_target = plain.target
+        self.plain = outcome
+        self.plain_end = plain.url  # where the http:// URL's redirects ended
 
 
 def _arxiv_of(url: str) -> str | None:

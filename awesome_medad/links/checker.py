@@ -102,8 +102,11 @@ class Context:
         if bad:
             return ExchangeFailed("invalid-url", f"malformed URL: it contains {bad.group()!r} "
                                   "(encode it, e.g. %20 for a space)")
-        if _proxied(url):
+        if self.client.proxies.proxied(url):
             return None  # the proxy resolves names, not us
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if self.settings.connect_address(parts.hostname, port):
+            return None  # connect-to: the name is never looked up
         return self.resolver.check(parts.hostname.rstrip("."))
 
 
@@ -116,17 +119,6 @@ def host_key(url: str) -> str:
         return ""
     name = (parts.hostname or "").lower().rstrip(".")
     return f"{name}:{port}" if port else name
-
-
-def _proxied(url: str) -> bool:
-    import urllib.request
-
-    proxies = urllib.request.getproxies()
-    if not proxies:
-        return False
-    from requests.utils import get_environ_proxies
-
-    return bool(get_environ_proxies(url))
 
 
 def retry_after(value: str | None) -> float | None:

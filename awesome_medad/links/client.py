@@ -31,6 +31,7 @@ import itertools
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     import requests
     from requests.structures import CaseInsensitiveDict
 
+ConnectTo = Callable[[str, int], "tuple[str, int] | None"]  # connect-to: (host, port) -> addr
 _current = threading.local()  # .token: the _Armed exchange running on this thread
 
 
@@ -64,8 +66,12 @@ class Watchdog:
     def arm(self, deadline: float) -> _Armed:
         token = _Armed(deadline)
         with self._cond:
+            earliest = self._heap[0][0] if self._heap else None
             heapq.heappush(self._heap, (deadline, next(self._seq), token))
-            self._cond.notify()
+            if earliest is None or deadline < earliest:
+                # Only an earlier deadline changes when the thread must wake; deadlines
+                # mostly grow, so most requests cost no wake-up (and no GIL hand-off).
+                self._cond.notify()
         _current.token = token
         return token
 
@@ -109,16 +115,35 @@ def _register(conn: Any) -> None:
         token.conn = conn
 
 
-def tracked_adapter_class() -> type[Any]:
-    """An ``HTTPAdapter`` whose connections register with the running exchange's watchdog."""
+def tracked_adapter_class(connect_to: ConnectTo | None = None) -> type[Any]:
+    """An ``HTTPAdapter`` whose connections register with the running exchange's watchdog.
+
+    ``connect_to(host, port)`` may name another address to open the socket
+    to (curl's ``--connect-to``); the request itself (Host header, TLS server
+    name, certificate check) still names ``host``.
+    """
     from requests.adapters import HTTPAdapter
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    def new_conn(conn: Any, make: Callable[[], socket.socket]) -> socket.socket:
+        target = connect_to(conn.host, conn.port) if connect_to else None
+        if target is None:
+            return make()
+        saved = conn._dns_host, conn.port
+        conn._dns_host, conn.port = target
+        try:
+            return make()
+        finally:  # the Host header is written later, from the original port
+            conn._dns_host, conn.port = saved
 
     class TrackedHTTP(HTTPConnection):
         def connect(self) -> None:
             _register(self)
             super().connect()
+
+        def _new_conn(self) -> socket.socket:
+            return new_conn(self, super()._new_conn)
 
         def request(self, *args: Any, **kwargs: Any) -> None:
             _register(self)
@@ -128,6 +153,9 @@ def tracked_adapter_class() -> type[Any]:
         def connect(self) -> None:
             _register(self)
             super().connect()
+
+        def _new_conn(self) -> socket.socket:
+            return new_conn(self, super()._new_conn)
 
         def request(self, *args: Any, **kwargs: Any) -> None:
             _register(self)
@@ -180,9 +208,68 @@ class ExchangeFailed(Exception):
         self.message = message
 
 
+class Proxies:
+    """The environment's proxies for each host, looked up once per run, not once per request.
+
+    requests reads ``*_proxy``/``no_proxy`` from ``os.environ`` (and
+    ``~/.netrc``) on *every* request when ``trust_env`` is on; decoding the
+    whole environment several times per request was almost half of the
+    checker's CPU time, and CPU time is what keeps a request slot idle
+    between answers.  So the session runs with ``trust_env`` off and gets
+    the same proxies from here, memoised per scheme, host and port.
+    (``~/.netrc`` credentials are deliberately not sent by the link checker;
+    per-host ``headers`` in the configuration are the way to authenticate.)
+    """
+
+    def __init__(self, connect_to: ConnectTo | None = None) -> None:
+        self._lock = threading.Lock()
+        self._table: dict[tuple[str, str, int | None], dict[str, str]] = {}
+        self._connect_to = connect_to  # a connect-to address is reached directly
+
+    def for_url(self, url: str) -> dict[str, str]:
+        """Proxy mapping for ``url`` (empty: connect directly)."""
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(url)
+            key = (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port)
+        except ValueError:
+            return {}
+        with self._lock:
+            found = self._table.get(key)
+        if found is None:
+            from requests.utils import get_environ_proxies
+
+            port = key[2] or (443 if key[0] == "https" else 80)
+            direct = not key[1] or (self._connect_to and self._connect_to(key[1], port))
+            found = {} if direct else get_environ_proxies(url)
+            with self._lock:
+                self._table[key] = found
+        return found
+
+    def proxied(self, url: str) -> bool:
+        """Whether ``url`` goes through a proxy (which then resolves its host name, not us)."""
+        from urllib.parse import urlsplit
+
+        proxies = self.for_url(url)
+        scheme = urlsplit(url).scheme.lower()
+        return bool(proxies.get(scheme) or proxies.get("all"))
+
+
+def environ_ca_bundle(environ: dict[str, str] | None = None) -> str | None:
+    """``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE``, as requests itself honours them."""
+    import os
+
+    env = os.environ if environ is None else environ
+    return env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE") or None
+
+
 @dataclass
 class Client:
-    """Performs bounded exchanges over one shared, pooled session."""
+    """Performs bounded exchanges over one shared, pooled session.
+
+    The session must have ``trust_env`` off: proxies come from :class:`Proxies`.
+    """
 
     session: requests.Session
     watchdog: Watchdog
@@ -191,6 +278,7 @@ class Client:
     body_prefix: int
     verify: bool | str = True
     extra: dict[str, str] = field(default_factory=dict)
+    proxies: Proxies = field(default_factory=Proxies)
 
     def exchange(self, method: str, url: str, headers: dict[str, str], deadline: float,
                  read_body: bool, limit: int | None = None) -> Exchange:
@@ -203,7 +291,8 @@ class Client:
             timeout = max(0.05, min(self.read_timeout, deadline - time.monotonic()))
             response = self.session.request(
                 method, url, headers=headers, allow_redirects=False, stream=True,
-                timeout=(min(self.connect_timeout, timeout), timeout), verify=self.verify)
+                timeout=(min(self.connect_timeout, timeout), timeout), verify=self.verify,
+                proxies=self.proxies.for_url(url))
             body, truncated = b"", False
             if read_body:
                 body, truncated = _read_prefix(response, limit or self.body_prefix)

@@ -20,6 +20,9 @@ Rule table (id, default level, when):
                             another paper than the entry
 ``repo-archived``  warning  a GitHub code repository is archived (GITHUB_TOKEN)
 ``repo-moved``     warning  a GitHub code repository was renamed or transferred
+``link-https``     warning  an http:// link whose https:// form the check proved
+                            equivalent; ``medad lint --fix`` upgrades it (it
+                            supersedes the offline ``url-insecure`` there)
 ``link-cache``     warning  the cache file was corrupt (discarded) or unwritable
 =================  =======  ==================================================
 """
@@ -41,6 +44,7 @@ RULE_TABLE: dict[str, tuple[Level, str]] = {
     "link-mismatch": (Level.WARNING, "the page names another paper than the entry"),
     "repo-archived": (Level.WARNING, "the code repository is archived"),
     "repo-moved": (Level.WARNING, "the code repository was renamed or transferred"),
+    "link-https": (Level.WARNING, "https:// works for this http:// link; use it"),
     "link-cache": (Level.WARNING, "the link cache could not be read or written"),
 }
 
@@ -60,6 +64,8 @@ class Outcome:
     page_title: str | None = None
     moved_to: str | None = None  # GitHub: the repository's current URL
     archived: bool = False
+    https_checked: bool = False  # the https:// twin of this http:// URL was tried
+    https_url: str | None = None  # ... and proved equivalent: this is it
     checked_at: float = 0.0  # wall-clock time (time.time) of the check
     cached: bool = field(default=False, compare=False)
 
@@ -72,7 +78,7 @@ class Outcome:
     @classmethod
     def from_json(cls, url: str, data: dict[str, Any]) -> Outcome:
         allowed = {"status", "detail", "code", "final_url", "page_title", "moved_to", "archived",
-                   "checked_at"}
+                   "https_checked", "https_url", "checked_at"}
         values = {k: v for k, v in data.items() if k in allowed}
         if values.get("status") not in STATUSES:
             raise ValueError(f"bad status {values.get('status')!r}")
@@ -145,11 +151,41 @@ def findings(target: MergedTarget, outcome: Outcome, check_titles: bool = True) 
         found.append(_problem(target, "repo-archived", f"the code repository {target.url} is "
                               "archived (read-only, no longer maintained)",
                               "keep it if still useful, or link a maintained fork"))
+    if outcome.https_url and not (outcome.status == "redirect" and
+                                  outcome.final_url == outcome.https_url):
+        found.append(_problem(target, "link-https", f"https:// works for {target.url}: use "
+                              f"{outcome.https_url}", "medad lint --fix makes the change"))
     mismatch = _mismatch(target, outcome) if check_titles else None
     if mismatch:
         found.append(_problem(target, "link-mismatch", mismatch,
                               "check that the link belongs to this entry"))
     return found
+
+
+def https_twin(url: str) -> str | None:
+    """The ``https://`` form of an ``http://`` URL on the default port, else ``None``.
+
+    Only the scheme changes (and an explicit ``:80`` goes): a URL with another
+    port has no scheme-only twin, since one port cannot serve both.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() != "http" or not parts.hostname or port not in (None, 80):
+        return None
+    netloc = parts.netloc[:-3] if port == 80 else parts.netloc
+    return urlunsplit(("https", netloc, parts.path, parts.query, parts.fragment))
+
+
+def same_address(first: str, second: str) -> bool:
+    """Equal but for the scheme and a trailing slash (what "https is equivalent" compares)."""
+    def bare(url: str) -> str:
+        return url.split("://", 1)[-1].rstrip("/")
+    return bare(first) == bare(second)
 
 
 def _main_finding(url: str, outcome: Outcome) -> tuple[str, str, str]:

@@ -3,7 +3,7 @@
 Why not a plain thread pool over URLs: a pool of N workers blocks as soon as
 N of them sit on one slow or rate-limited host, and "sleep then retry" inside
 a worker holds a slot for nothing.  Here a worker only ever performs *one*
-request (a :class:`Job` step); waiting is bookkeeping, not sleeping:
+request (a :class:`Job` step) at a time; waiting is bookkeeping, not sleeping:
 
 * each host has its own queue, an in-flight count (``<= per_host``), a
   ``next_start`` time (``--host-interval`` pacing) and a ``ready_at`` time
@@ -11,14 +11,22 @@ request (a :class:`Job` step); waiting is bookkeeping, not sleeping:
 * a step returns :class:`Done` or :class:`Again` (retry after a delay, or the
   next hop of a redirect, possibly on another host); delayed jobs wait in a
   heap, not in a thread;
-* the dispatcher (the calling thread) starts the startable host with the
-  most remaining work (queued + running, times its observed latency, divided
-  by its limit): the critical path first, so one big or slow host is never
-  started last and the run ends as close as possible to
-  ``max(total work / global limit, slowest host's work / per-host limit)``.
+* ``concurrency`` workers each loop "pick the startable host with the most
+  remaining work (queued + running, times its observed latency, divided by
+  its limit), run one step of its next job, record the result": the
+  critical path first, so one big or slow host is never started last and
+  the run ends as close as possible to ``max(total work / global limit,
+  slowest host's work / per-host limit)``.
 
 A backed-off host therefore never blocks the others: its jobs stay queued
-while every free slot goes to hosts that are ready.
+while every free worker goes to hosts that are ready.
+
+Workers pick their next job themselves, under one lock, as soon as a step
+ends.  (The first version had a dispatcher thread hand each job to a thread
+pool: two thread wake-ups per request, each of which can wait for the GIL,
+kept a slot idle for a few milliseconds per 100 ms answer.)  An idle worker
+sleeps on the condition until a job is added or requeued, or until the time
+the next delayed job or paced host becomes startable.
 """
 
 from __future__ import annotations
@@ -29,7 +37,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -90,7 +97,7 @@ class _Host:
 
 
 class Scheduler:
-    """Runs :class:`Job` steps on a thread pool under global and per-host limits."""
+    """Runs :class:`Job` steps on ``concurrency`` worker threads under per-host limits."""
 
     def __init__(self, concurrency: int, limit_for: Callable[[str], int],
                  interval_for: Callable[[str], float],
@@ -105,37 +112,81 @@ class Scheduler:
         self._delayed: list[tuple[float, int, Job]] = []
         self._seq = itertools.count()
         self._pending = 0  # jobs added and not yet done
-        self._running = 0
         self._error: BaseException | None = None
+        self._on_done: Callable[[Job, Any], None] = lambda job, value: None
+        self._workers: list[threading.Thread] = []
 
     def add(self, job: Job) -> None:
         """Queue a new job; safe from any thread, also while :meth:`run` is running."""
         with self._cond:
             self._pending += 1
             self._enqueue(job, front=False)
-            self._cond.notify_all()
+            self._cond.notify()
 
     def run(self, on_done: Callable[[Job, Any], None]) -> None:
         """Run until every job (including ones added meanwhile) is done.
 
         ``on_done(job, value)`` is called from worker threads; it may add jobs.
-        An exception raised by a step or by ``on_done`` stops dispatching and
+        An exception raised by a step or by ``on_done`` stops the workers and
         is re-raised here once the running steps have ended.
         """
-        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="medad-link")
-        try:
-            with self._cond:
-                while self._pending and self._error is None:
-                    now = self._clock()
-                    self._promote(now)
-                    self._dispatch(now, pool, on_done)
-                    self._cond.wait(self._wait_time(now))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        self.start(on_done)
+        self.join()
+
+    def start(self, on_done: Callable[[Job, Any], None]) -> None:
+        """Start the workers and return at once (:meth:`join` waits for the end)."""
+        self._on_done = on_done
+        self._workers = [threading.Thread(target=self._worker, name=f"medad-link-{i}",
+                                          daemon=True) for i in range(self.concurrency)]
+        for worker in self._workers:
+            worker.start()
+
+    def join(self) -> None:
+        """Wait until every job is done; re-raise the first exception of a step."""
+        for worker in self._workers:
+            worker.join()
         if self._error is not None:
             raise self._error
 
+    # -- a worker ------------------------------------------------------------------------
+
+    def _worker(self) -> None:
+        taken = self._take()
+        while taken is not None:
+            host, job = taken
+            started = self._clock()
+            outcome: Step | BaseException
+            try:
+                outcome = job.step()
+                if isinstance(outcome, Done):
+                    self._on_done(job, outcome.value)
+            except BaseException as exc:  # noqa: BLE001 - handed to run() and re-raised there
+                outcome = exc
+            taken = self._finish_and_take(host, job, outcome, self._clock() - started)
+
+    def _take(self) -> tuple[_Host, Job] | None:
+        with self._cond:
+            return self._next()
+
+    def _finish_and_take(self, host: _Host, job: Job, outcome: Step | BaseException,
+                         elapsed: float) -> tuple[_Host, Job] | None:
+        with self._cond:
+            self._finish(host, job, outcome, elapsed)
+            return self._next()
+
     # -- inside the lock -------------------------------------------------------------------
+
+    def _next(self) -> tuple[_Host, Job] | None:
+        """The next step to run, waiting for one; ``None`` when the run is over."""
+        while self._pending and self._error is None:
+            now = self._clock()
+            self._promote(now)
+            host = self._best(now)
+            if host is not None:
+                return host, self._start(host, now)
+            self._cond.wait(self._wait_time(now))
+        self._cond.notify_all()  # over: wake the idle workers so they end too
+        return None
 
     def _host(self, name: str) -> _Host:
         host = self._hosts.get(name)
@@ -158,19 +209,13 @@ class Scheduler:
             _, _, job = heapq.heappop(self._delayed)
             self._enqueue(job, front=True)
 
-    def _dispatch(self, now: float, pool: ThreadPoolExecutor,
-                  on_done: Callable[[Job, Any], None]) -> None:
-        while self._running < self.concurrency:
-            host = self._best(now)
-            if host is None:
-                return
-            job = host.queue.popleft()
-            if not host.queue:
-                self._active.discard(host)
-            host.in_flight += 1
-            host.next_start = now + host.interval
-            self._running += 1
-            pool.submit(self._work, host, job, on_done)
+    def _start(self, host: _Host, now: float) -> Job:
+        job = host.queue.popleft()
+        if not host.queue:
+            self._active.discard(host)
+        host.in_flight += 1
+        host.next_start = now + host.interval
+        return job
 
     def _best(self, now: float) -> _Host | None:
         best: _Host | None = None
@@ -183,43 +228,29 @@ class Scheduler:
         return best
 
     def _wait_time(self, now: float) -> float | None:
-        """Seconds until something may become startable; ``None``: until a step ends."""
+        """Seconds until something may become startable; ``None``: until notified."""
         times = [self._delayed[0][0]] if self._delayed else []
-        if self._running < self.concurrency:
-            times.extend(h.free_at() for h in self._active if h.in_flight < h.limit)
+        times.extend(h.free_at() for h in self._active if h.in_flight < h.limit)
         if not times:
             return None
         return max(0.0, min(times) - now)
 
-    # -- in a worker ---------------------------------------------------------------------
-
-    def _work(self, host: _Host, job: Job, on_done: Callable[[Job, Any], None]) -> None:
-        started = self._clock()
-        outcome: Step | BaseException
-        try:
-            outcome = job.step()
-            if isinstance(outcome, Done):
-                on_done(job, outcome.value)
-        except BaseException as exc:  # noqa: BLE001 - handed to run() and re-raised there
-            outcome = exc
-        self._finish(host, job, outcome, self._clock() - started)
-
     def _finish(self, host: _Host, job: Job, outcome: Step | BaseException,
                 elapsed: float) -> None:
-        with self._cond:
-            host.in_flight -= 1
-            self._running -= 1
-            host.record(elapsed)
-            if isinstance(outcome, Again):
-                now = self._clock()
-                if outcome.host_delay > 0:
-                    host.ready_at = max(host.ready_at, now + outcome.host_delay)
-                if outcome.delay > 0:
-                    heapq.heappush(self._delayed, (now + outcome.delay, next(self._seq), job))
-                else:
-                    self._enqueue(job, front=True)
+        host.in_flight -= 1
+        host.record(elapsed)
+        if isinstance(outcome, Again):
+            now = self._clock()
+            if outcome.host_delay > 0:
+                host.ready_at = max(host.ready_at, now + outcome.host_delay)
+            if outcome.delay > 0:
+                heapq.heappush(self._delayed, (now + outcome.delay, next(self._seq), job))
             else:
-                self._pending -= 1
-                if isinstance(outcome, BaseException) and self._error is None:
-                    self._error = outcome
-            self._cond.notify_all()
+                self._enqueue(job, front=True)
+            # This worker takes one startable job; another may now be waiting (the freed
+            # slot and the requeued job), or an idle worker must shorten its timed wait.
+            self._cond.notify()
+        else:
+            self._pending -= 1
+            if isinstance(outcome, BaseException) and self._error is None:
+                self._error = outcome

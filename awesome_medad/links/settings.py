@@ -27,6 +27,22 @@ Configuration (the ``links:`` section of ``.medad.yaml`` or ``[tool.medad.links]
       headers:                 # sent only to that host, never to a redirect target
         api.example.org: {Authorization: Bearer xyz}
       unverified-hosts: [example-publisher.com]   # added to the built-in list
+      check-https: true        # also try the https:// twin of each http:// link (see below)
+      ca-bundle: certs/ca.pem  # trust these CAs (default: certifi, or REQUESTS_CA_BUNDLE)
+      connect-to:              # connect elsewhere for host:port, as curl --connect-to does;
+        example.org:443: 127.0.0.1:8443   # Host header, TLS name and certificate unchanged
+
+``check-https`` (on by default): for every ``http://`` link on the default
+port (no port, or ``:80``) that ends OK, the check also asks for the same
+address with ``https://`` (port 443).  When that ends OK as well, at the
+same address modulo the scheme and a trailing slash, the https form is
+proven equivalent: a ``link-https`` warning names it and ``medad lint --fix``
+makes the change.  An http link whose own redirects pass through its https
+form needs no extra request.  A link with another port has no scheme-only
+twin (an https server cannot share the port) and is not tried.
+``connect-to`` exists for such checks against local servers (tests,
+staging copies): ``medad.test:80`` and ``medad.test:443`` can be two local
+servers while the URLs stay ``http://medad.test/...`` and ``https://medad.test/...``.
 """
 
 from __future__ import annotations
@@ -114,7 +130,10 @@ class LinkSettings:
     title_kinds: frozenset[str] = frozenset({"pdf", "paper", "doi", "abstract", "html"})
     arxiv_batch: int = 100
     arxiv_interval: float = 3.0  # arXiv's API terms: one request every three seconds
-    ca_bundle: str | None = None
+    ca_bundle: str | None = None  # None: REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, else certifi
+    check_https: bool = True  # try the https:// twin of http:// links
+    # "host:port" -> (address, port) to connect to instead (curl's --connect-to)
+    connect_to: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     dns_timeout: float = 5.0
     dns_canaries: tuple[str, ...] = ("doi.org", "arxiv.org", "github.com")
     user_agent: str | None = None  # None: medad's own (awesome_medad.http.USER_AGENT)
@@ -136,6 +155,10 @@ class LinkSettings:
 
     def accepted(self, host: str, status: int) -> bool:
         return status in self.accept.get(host.lower(), frozenset())
+
+    def connect_address(self, host: str, port: int) -> tuple[str, int] | None:
+        """Where to connect for ``host:port`` when ``connect-to`` redirects it, else ``None``."""
+        return self.connect_to.get(f"{host.lower().rstrip('.')}:{port}")
 
     def policy(self, host: str) -> HostPolicy:
         return self.hosts.get(host.lower(), HostPolicy())
@@ -180,7 +203,8 @@ NUMBER_KEYS: dict[str, tuple[str, type]] = {
     "arxiv-batch": ("arxiv_batch", int),
 }
 OTHER_KEYS = ("cache", "cache-ttl", "user-agent", "unverified-hosts", "skip", "accept", "hosts",
-              "headers", "check-titles", "check-google-scholar", "dns-canaries", "check-https")
+              "headers", "check-titles", "check-google-scholar", "dns-canaries", "check-https",
+              "ca-bundle", "connect-to")
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -242,8 +266,11 @@ class _Parser:
         if key == "check-titles":
             return {"check_titles": self.flag(key, value)}
         if key == "check-https":
-            self.flag(key, value)  # reserved: http links are flagged offline (url-insecure)
-            return {}
+            return {"check_https": self.flag(key, value)}
+        if key == "ca-bundle":
+            return {"ca_bundle": self.text(key, value)}
+        if key == "connect-to":
+            return {"connect_to": self.connect_to(key, value)}
         handlers: dict[str, Callable[[str, Any], Any]] = {
             "accept": self.accept, "hosts": self.hosts, "headers": self.headers}
         return {key: handlers[key](key, value)}
@@ -314,6 +341,20 @@ class _Parser:
                 head=self.flag("head", item["head"]) if "head" in item else None)
         return result
 
+    def connect_to(self, key: str, value: Any) -> dict[str, tuple[str, int]]:
+        if not isinstance(value, Mapping):
+            raise ValueError(f"links -> {key}: expected host:port: address:port")
+        result = {}
+        for name, target in value.items():
+            where = f"links -> {key} -> {name}"
+            source = _host_port(str(name))
+            address = _host_port(target) if isinstance(target, str) else None
+            if source is None or address is None:
+                raise ValueError(f"{where}: expected host:port: address:port, e.g. "
+                                 "example.org:443: 127.0.0.1:8443")
+            result[f"{source[0].lower()}:{source[1]}"] = address
+        return result
+
     def headers(self, key: str, value: Any) -> dict[str, dict[str, str]]:
         if not isinstance(value, Mapping):
             raise ValueError(f"links -> {key}: expected host: {{Header: value}}")
@@ -333,6 +374,15 @@ def host_matches(host: str, patterns: tuple[str, ...]) -> bool:
         if fnmatchcase(host, pattern) or (pattern.startswith("*.") and host == pattern[2:]):
             return True
     return False
+
+
+def _host_port(text: str) -> tuple[str, int] | None:
+    """``host:port`` (``[::1]:443`` for IPv6) -> (host, port); ``None`` if malformed."""
+    host, sep, port = text.strip().rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return None
+    return host, int(port)
 
 
 def _number(key: str, value: Any, kind: type) -> Any:

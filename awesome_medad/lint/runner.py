@@ -8,7 +8,9 @@ Two entry points, one per kind of input:
 
 Both accept ``live``: a callable that receives every URL the input uses, as
 :class:`LinkTarget` objects (the URL, every place it occurs, the paper's
-title and the link kind), and returns problems.  The live HTTP checker plugs
+title and the link kind), and returns problems.  It is called *before* the
+offline rules and its result is iterated after them, so a checker that
+returns a lazy iterable (the live checker does) works while they run.  The live HTTP checker plugs
 in there; its findings go through the same levels, ``off`` switches,
 suppressions and report as the offline rules.  :func:`collect_link_targets`
 builds those targets and can be used on its own.
@@ -116,6 +118,18 @@ def apply_config(problems: Iterable[Problem], config: Config,
     return sorted_problems(kept)
 
 
+def superseded(problems: list[Problem]) -> list[Problem]:
+    """Drop ``url-insecure`` where the live check proved https:// works (``link-https``).
+
+    ``url-insecure``'s hint says the live check can tell; where it did, its
+    answer (with the https:// URL, and ``--fix`` to apply it) is the one finding.
+    """
+    proven = {loc for p in problems if p.rule == "link-https" for loc in (p.location, *p.related)}
+    if not proven:
+        return problems
+    return [p for p in problems if not (p.rule == "url-insecure" and p.location in proven)]
+
+
 def _paper_suppression(subject: CatalogueSubject) -> Callable[[Problem], bool]:
     ignores = {p.index: set(p.lint_ignore) for p in subject.catalogue.papers if p.lint_ignore}
 
@@ -200,13 +214,15 @@ def lint_catalogue(catalogue_path: Path, readme_path: Path, config: Config | Non
     config = config or Config()
     subject = load_subject(catalogue_path, readme_path, display, readme_display)
     settings = _settings(config)
+    # The live check starts first: it may work in the background (links.LiveCheck) while the
+    # offline rules run here; its findings are collected after them (the result is sorted).
+    pending = live(collect_link_targets(subject, config=config)) if live is not None else ()
     problems = list(_families_problems(lambda f: f.check_catalogue(subject, settings)))
-    if live is not None:
-        problems.extend(live(collect_link_targets(subject, config=config)))
+    problems.extend(pending)
     readme_docs = [subject.readme] if subject.readme is not None else []
     paper_rule = _paper_suppression(subject)
     doc_rule = _document_suppression(readme_docs)
-    return apply_config(problems, config, lambda p: paper_rule(p) or doc_rule(p))
+    return superseded(apply_config(problems, config, lambda p: paper_rule(p) or doc_rule(p)))
 
 
 # -- Markdown lists ----------------------------------------------------------------------------
@@ -229,12 +245,13 @@ def lint_documents(documents: Sequence[Document], config: Config | None = None,
     """All findings for already parsed Markdown documents."""
     config = config or Config()
     settings = _settings(config)
+    pending = live(collect_link_targets(documents=documents, config=config)) \
+        if live is not None else ()  # started first, collected last (see lint_catalogue)
     problems: list[Problem] = []
     for doc in documents:
         problems.extend(_markdown_problems(doc, settings))
-    if live is not None:
-        problems.extend(live(collect_link_targets(documents=documents, config=config)))
-    return apply_config(problems, config, _document_suppression(documents))
+    problems.extend(pending)
+    return superseded(apply_config(problems, config, _document_suppression(documents)))
 
 
 def lint_markdown(paths: Sequence[Path], config: Config | None = None,
