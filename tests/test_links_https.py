@@ -11,6 +11,7 @@ certificate (from a trustme CA the client is told to trust) names
 
 from __future__ import annotations
 
+import json
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -197,6 +198,10 @@ def test_cli_lint_fix_upgrades_only_proven_links(twins: Twins, tmp_path: Path,
 2 problems (0 errors, 2 warnings, 0 info)
 """)
 
+    assert report.stderr.endswith("links: 2 checked (0 from cache): 2 ok, 0 redirected, 0 dead, "
+                                  "0 errors, 0 unverified, 1 http:// links proven to work over "
+                                  "https://\n")
+
     fixed = CliRunner().invoke(main, [*args, "--fix"])
     assert fixed.stderr.startswith(
         f"papers.yaml:12:12: fixed (fix-https): http://{HOST}/paper -> https://{HOST}/paper\n"
@@ -204,3 +209,17 @@ def test_cli_lint_fix_upgrades_only_proven_links(twins: Twins, tmp_path: Path,
     assert "link-https" not in fixed.stdout and "url-insecure" in fixed.stdout
     assert path.read_text(encoding="utf-8") == CATALOGUE.replace(
         '"http://medad.test/paper"', '"https://medad.test/paper"')
+
+
+def test_cli_markdown_list_gets_the_finding_instead_of_url_insecure(
+        twins: Twins, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    twins.plain.routes["/paper"] = ok()
+    twins.secure.routes["/paper"] = ok()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".medad.yaml").write_text(twins.config(), encoding="utf-8")
+    (tmp_path / "list.md").write_text(
+        "# List\n\n- [A title] [MIDL'18] [[pdf]](http://medad.test/paper)\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", "list.md", "--no-cache", "--format", "json"])
+    assert result.exit_code == 0
+    assert [(p["rule"], p["line"], p["column"]) for p in json.loads(result.stdout)["problems"]] == [
+        ("link-https", 3, 31)]

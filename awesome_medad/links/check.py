@@ -99,6 +99,9 @@ class LinkReport:
         mismatches = sum(1 for p in self.problems if p.rule == "link-mismatch")
         if mismatches:
             text += f", {mismatches} title mismatches"
+        upgradable = sum(1 for o in self.outcomes.values() if o.https_url)
+        if upgradable:
+            text += f", {upgradable} http:// links proven to work over https://"
         for reason, n in sorted(self.skipped().items()):
             text += f"; {n} skipped: {reason}"
         return text
