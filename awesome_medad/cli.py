@@ -346,13 +346,11 @@ def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offli
         if fix and files:
             raise click.UsageError("--fix edits the catalogue; it does not take Markdown FILES")
         if fix:
-            _apply_fixes(catalogue_path)
-        if files:
+            problems = _lint_and_fix(catalogue_path, readme_path, config, live)
+        elif files:
             problems = lint_markdown(list(files), config, live)
         else:
             problems = lint_catalogue(catalogue_path, readme_path, config, live)
-        if fix and live is not None and live.report is not None:
-            problems = _apply_live_fixes(catalogue_path, live.report.outcomes, problems)
     except InvalidInput as exc:
         _report_invalid(exc, chosen, rules)
         sys.exit(2)
@@ -507,16 +505,15 @@ def add(source: str | None, catalogue_path: Path, sections: tuple[str, ...], tit
 
 def _write_added(catalogue_path: Path, added: Any, render_readme: bool,
                  readme_path: Path) -> None:
-    """Write the catalogue (and README) atomically; README text is computed before any write."""
+    """Write the catalogue (and README): both or neither, README rendered before any write."""
+    from awesome_medad.add import write_together
     from awesome_medad.catalogue import build_catalogue
-    from awesome_medad.fsutil import atomic_write
     from awesome_medad.render import render as render_markdown
     from awesome_medad.yamlsource import load
 
     readme = render_markdown(build_catalogue(*load(added.text, str(catalogue_path))))
-    atomic_write(catalogue_path, added.text)
-    if render_readme:
-        atomic_write(readme_path, readme)
+    write_together([(catalogue_path, added.text), *([(readme_path, readme)] if render_readme
+                                                     else [])])
     where = f"{catalogue_path}:{added.line}"
     click.echo(f"added {added.paper.id} at {where} in {', '.join(added.paper.sections)}"
                + (f"; {readme_path} regenerated" if render_readme else ""))
@@ -536,16 +533,12 @@ def import_command(list_path: Path, output: str, force: bool, report: bool) -> N
 
     Example: medad import README.md --output data/papers.yaml --report
     """
-    from awesome_medad.catalogue import build_catalogue
-    from awesome_medad.dump import dump
-    from awesome_medad.importer import import_file, report_lines
-    from awesome_medad.yamlsource import load
+    from awesome_medad.importer import import_file, report_lines, to_yaml
 
     if output != "-" and Path(output).exists() and not force:
         raise click.UsageError(f"{output} already exists; pass --force to overwrite it")
     result = import_file(list_path)
-    text = dump(result.catalogue)
-    build_catalogue(*load(text, output))  # what we write must load: a bug here never ships
+    text = to_yaml(result)  # proven to load; a problem names the Markdown line, never --output
     for found in result.problems:
         note(str(found))
     _write_output(output, text)
@@ -589,32 +582,68 @@ def fmt(catalogue_path: Path, check: bool) -> None:
     click.echo(f"formatted {catalogue_path}")
 
 
-def _apply_fixes(catalogue_path: Path, results: Any = None) -> list[Any]:
-    """``lint --fix``: apply the safe link fixes in place, reporting each on stderr."""
-    from awesome_medad.fixes import apply_fixes, plan_fixes
+def _lint_and_fix(catalogue_path: Path, readme_path: Path, config: Any, live: Any) -> list[Any]:
+    """``lint --fix``: plan the fixes, lint, and write only if every input proved valid.
+
+    The lint reads the catalogue as it would be written (a temporary copy,
+    reported under the catalogue's own name, so findings point into the real
+    file) and the README; an ``InvalidInput`` from either leaves before
+    anything is written.  Then the fixes the live check made possible are
+    added, and all of them are written in one atomic write and reported: the
+    fixes reported are exactly those written.
+    """
+    import tempfile
+
     from awesome_medad.fsutil import atomic_write
+    from awesome_medad.lint.runner import lint_catalogue
 
     text, catalogue = _read_catalogue(catalogue_path)
+    text, fixes = _apply_fixes(catalogue_path, text, catalogue)
+    if fixes:
+        with tempfile.TemporaryDirectory(prefix="medad-fix-") as scratch:
+            planned = Path(scratch) / catalogue_path.name
+            planned.write_bytes(text.encode("utf-8"))
+            problems = lint_catalogue(planned, readme_path, config, live,
+                                      display=str(catalogue_path))
+    else:
+        problems = lint_catalogue(catalogue_path, readme_path, config, live)
+    if live is not None and live.report is not None:
+        text, found, problems = _apply_live_fixes(catalogue_path, text, live.report.outcomes,
+                                                  problems)
+        fixes += found
+    if fixes:
+        atomic_write(catalogue_path, text)
+        for fix in fixes:
+            note(str(fix))
+        note(f"medad: {len(fixes)} fix(es) applied to {catalogue_path}")
+    return problems
+
+
+def _apply_fixes(catalogue_path: Path, text: str, catalogue: Any = None,
+                 results: Any = None) -> tuple[str, list[Any]]:
+    """``text`` with the safe link fixes applied, and the fixes; in memory, nothing written."""
+    from awesome_medad.catalogue import build_catalogue
+    from awesome_medad.fixes import apply_fixes, plan_fixes
+    from awesome_medad.yamlsource import load
+
+    if catalogue is None:
+        catalogue = build_catalogue(*load(text.removeprefix("\ufeff"), str(catalogue_path)))
     fixes = plan_fixes(catalogue, results)
-    if not fixes:
-        return []
-    atomic_write(catalogue_path, apply_fixes(text, fixes, str(catalogue_path)))
-    for fix in fixes:
-        note(str(fix))
-    note(f"medad: {len(fixes)} fix(es) applied to {catalogue_path}")
-    return fixes
+    return apply_fixes(text, fixes, str(catalogue_path)), fixes
 
 
-def _apply_live_fixes(catalogue_path: Path, outcomes: Any, problems: list[Any]) -> list[Any]:
+def _apply_live_fixes(catalogue_path: Path, text: str, outcomes: Any,
+                      problems: list[Any]) -> tuple[str, list[Any], list[Any]]:
     """Fixes the live check made possible (permanent redirects, proven https); their findings go.
 
-    The offline fixes ran before linting; these run after, so the findings
+    The offline fixes were planned before linting; these after, so the findings
     they settle (``link-redirect``, ``link-https``, ``url-insecure`` at the fixed link) are
     dropped.
     """
-    fixed = {fix.location for fix in _apply_fixes(catalogue_path, outcomes)}
+    text, fixes = _apply_fixes(catalogue_path, text, results=outcomes)
+    fixed = {fix.location for fix in fixes}
     settled = {"link-redirect", "link-https", "url-insecure"}
-    return [p for p in problems if not (p.location in fixed and p.rule in settled)]
+    return text, fixes, [p for p in problems if not (p.location in fixed and p.rule in settled)]
 
 
 for _command in main.commands.values():

@@ -74,7 +74,7 @@ def _block(key: str, text: str, indent: str) -> list[str]:
         return [f"{indent}{key}: {scalar(text)}"]
     chomp = "|" if text.endswith("\n") and not text.endswith("\n\n") else "|-"
     body = text[:-1] if chomp == "|" else text
-    first = next((line for line in body.split("\n") if line.strip()), "")
+    first = next((line for line in body.split("\n") if line), "")
     if first[:1] in {" ", "\t"}:  # YAML would take its indentation for the block's own
         chomp = chomp[0] + "2" + chomp[1:]
     lines = [f"{indent}{key}: {chomp}"]

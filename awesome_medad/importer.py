@@ -22,21 +22,29 @@ warning naming its line, so nothing is ever dropped and ``medad render``
 still shows it.  An entry whose text is identical in several sections
 becomes one record listed in all of them (cross-listing), unless merging
 would change the order of a later section.
+
+An entry whose link is not a usable http(s) URL (``javascript:``, a port
+out of range, a space) is kept raw too, with a warning at the URL.  An
+empty heading gets the heading "Untitled section"; a list with no heading
+at all is named after its file.  :func:`to_yaml` proves the result loads,
+and would name the Markdown line of anything that does not.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from awesome_medad.catalogue import Catalogue, Paper, Section, year_from_venue
+from awesome_medad.catalogue import Catalogue, Paper, Section, url_problem, year_from_venue
 from awesome_medad.errors import InvalidInput
 from awesome_medad.ids import arxiv_id, doi_from_text, make_paper_id, section_id
 from awesome_medad.problems import Level, Location, Problem, sorted_problems
 from awesome_medad.slugs import Slugger
+from awesome_medad.yamlsource import Crumb
 
 _ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ITEM_RE = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])([ \t]+|$)")
@@ -75,6 +83,11 @@ _NAME_TOKEN_RE = re.compile(
     r"^(?:[^\W\d_][^\W\d_'\u2019.-]*(?:[-'\u2019][^\W\d_]+)*\.?|[^\W\d_]\.(?:-?[^\W\d_]\.)*|"
     r"van|von|de|der|den|da|di|del|della|la|le|du|dos|bin)$")
 _EDGE_PUNCTUATION = " \t.,;:|\"'\u201c\u201d"
+_UNNAMED = "Untitled section"
+# What a YAML file cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF), or holds
+# only as a line break (NEL, LINE/PARAGRAPH SEPARATOR), which would split a value in two.
+_UNSTORABLE_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -117,6 +130,7 @@ class _Node:
     level: int
     path: str
     toc: str | None
+    line: int
     children: list[_Node] = field(default_factory=list)
 
 
@@ -132,16 +146,32 @@ class _Record:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The catalogue plus what the import could not do cleanly."""
+    """The catalogue plus what the import could not do cleanly.
+
+    ``origins`` maps the breadcrumb of every section and paper (``("papers",
+    3)``, ``("sections", 0, "sections", 1)``) and of the title to its line in
+    the Markdown, so a problem found in the generated YAML can still be
+    reported where the user can fix it: in the list.
+    """
 
     catalogue: Catalogue
     problems: tuple[Problem, ...]
     structured: int
     raw: int
+    display: str = "<list>"
+    origins: dict[Crumb, int] = field(default_factory=dict)
 
     @property
     def entries(self) -> int:
         return self.structured + self.raw
+
+    def origin(self, crumb: Crumb) -> Location:
+        """The Markdown position of the longest known prefix of ``crumb`` (else line 1)."""
+        for end in range(len(crumb), 0, -1):
+            line = self.origins.get(crumb[:end])
+            if line is not None:
+                return Location(self.display, line, 1)
+        return Location(self.display, 1, 1)
 
 
 # -- blocks ---------------------------------------------------------------
@@ -401,6 +431,8 @@ def _title(text: str, fields: _Fields) -> None:
 def _add_link(fields: _Fields, kind: str, url: str) -> bool:
     if any(existing == kind for existing, _ in fields.links) or "[" in kind or "]" in kind:
         return False
+    if not kind.strip():
+        return False  # ``[](url)``: a link kind must have words
     fields.links.append((kind, url))
     return True
 
@@ -670,21 +702,32 @@ class _Importer:
         self.taken: set[str] = set()
         self.structured = 0
         self.raw = 0
+        self.origins: dict[Crumb, int] = {}
 
     def warn(self, line: int, rule: str, message: str, hint: str = "",
-             level: Level = Level.WARNING) -> None:
-        self.problems.append(Problem(Location(self.display, line, 1), rule, level, message,
+             level: Level = Level.WARNING, column: int = 1) -> None:
+        self.problems.append(Problem(Location(self.display, line, column), rule, level, message,
                                      hint=hint))
 
+    def fail(self, message: str, hint: str) -> InvalidInput:
+        where = Location(self.display, 1, 1)
+        return InvalidInput([Problem(where, "import", Level.ERROR, message, hint=hint)],
+                            f"{self.display}: nothing was imported")
+
     def run(self, text: str) -> ImportResult:
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.check_characters(text)
+        lines = text.split("\n")
         blocks = split_blocks(lines)
+        if not blocks:
+            raise self.fail("the file is empty: there is nothing to import",
+                            "give the awesome list's Markdown file")
         headings = [i for i, b in enumerate(blocks) if b.kind == "heading"]
         if not headings:
-            raise InvalidInput([Problem(Location(self.display, 1, 1), "import", Level.ERROR,
-                                        "no heading found: an awesome list starts with '# Title'",
-                                        hint="add a title heading, then import again")])
+            blocks = [self.untitled(blocks), *blocks]
+            headings = [0]
         title_index = headings[0]
+        self.name_title(blocks[title_index])
         toc = _find_toc(blocks, title_index + 1)
         skip = {id(b) for b in (toc.blocks if toc else [])}
         if toc and toc.heading is not None:
@@ -694,7 +737,44 @@ class _Importer:
         header, rest = self.split_header(body, first_section)
         catalogue = self.build(blocks[title_index], blocks[:title_index], header, rest, toc)
         problems = tuple(sorted_problems(self.problems))
-        return ImportResult(catalogue, problems, self.structured, self.raw)
+        return ImportResult(catalogue, problems, self.structured, self.raw, self.display,
+                            self.origins)
+
+    def check_characters(self, text: str) -> None:
+        """Refuse, naming each place, characters the YAML catalogue could not keep as they are."""
+        problems = []
+        line, line_start, counted = 1, 0, 0
+        for match in _UNSTORABLE_RE.finditer(text):
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            char = match.group()
+            kind = "control character" if unicodedata.category(char) == "Cc" else "not a character"
+            problems.append(Problem(
+                Location(self.display, line, match.start() - line_start + 1), "import",
+                Level.ERROR, f"U+{ord(char):04X} ({unicodedata.name(char, kind)}) cannot be kept "
+                "in a YAML catalogue", hint="delete it or replace it with a space, then import "
+                "again"))
+        if problems:
+            raise InvalidInput(problems, f"{self.display}: nothing was imported")
+
+    def untitled(self, blocks: list[_Block]) -> _Block:
+        """A title for a list without any heading (its entries are kept, under 'Papers')."""
+        if not any(b.kind == "item" for b in blocks):
+            raise self.fail("no heading and no list entries found: this does not look like an "
+                            "awesome list", "an awesome list starts with '# Title'")
+        return _Block("heading", [], 1, False, 1, "")
+
+    def name_title(self, title: _Block) -> None:
+        """An empty title (``#`` alone, or no heading at all) is named after the file."""
+        self.origins[("title",)] = title.line
+        if _plain(title.text):
+            return
+        stem = Path(self.display).stem.replace("_", " ").replace("-", " ").strip()
+        title.text = stem if _plain(stem) else "Papers"
+        self.warn(title.line, "import-title",
+                  f"the list has no title heading; it is named '{title.text}' after the file",
+                  "change 'title:' in the catalogue")
 
     def split_header(self, body: list[_Block],
                      first_section: int | None) -> tuple[list[_Block], list[_Block]]:
@@ -713,6 +793,10 @@ class _Importer:
               rest: list[_Block], toc: _Toc | None) -> Catalogue:
         intro, updated, contact = self.header(preamble, header, toc)
         toc_heading = toc.heading.text if toc and toc.heading else "Overview"
+        if not _plain(toc_heading):
+            self.warn(toc.heading.line if toc and toc.heading else 1, "import-toc",
+                      "the table of contents has an empty heading; it is named 'Overview'")
+            toc_heading = "Overview"
         anchors = self.anchors(title, toc, rest)
         sections = self.sections(rest, anchors, toc)
         papers = self.freeze()
@@ -779,15 +863,23 @@ class _Importer:
             stack.append(node)
             position = 0
         self.unused_toc_entries(toc, used)
-        return _freeze_sections(tree, ("sections",), 1)
+        return _freeze_sections(tree, ("sections",), 1, self.origins)
 
     def section_node(self, block: _Block, siblings: list[_Node], stack: list[_Node],
                      anchor: str, labels: dict[str, str]) -> _Node:
-        sid = section_id(block.text, {s.id for s in siblings})
+        heading = block.text if _plain(block.text) else self.unnamed(block)
+        sid = section_id(heading, {s.id for s in siblings})
         label = labels.get(anchor)
         path = "/".join([*(s.id for s in stack), sid])
-        toc = label if label is not None and label != block.text else None
-        return _Node(sid, block.text, block.level, path, toc)
+        toc = label if label is not None and label != heading else None
+        return _Node(sid, heading, block.level, path, toc, block.line)
+
+    def unnamed(self, block: _Block) -> str:
+        """A heading with no text (``## ``) gets one: a section needs words to be shown."""
+        self.warn(block.line, "import-section",
+                  f"empty heading; the section is named '{_UNNAMED}'",
+                  "give the section a heading in the catalogue")
+        return _UNNAMED
 
     def unused_toc_entries(self, toc: _Toc | None, used: set[str]) -> None:
         for label, anchor, line in toc.entries if toc else []:
@@ -800,16 +892,38 @@ class _Importer:
 
     def entry(self, block: _Block, path: str, position: int) -> None:
         fields = parse_entry(block)
-        if fields is None:
-            raw = _raw_text(block, leading_blank=position > 0 and block.blank_before)
-            self.raw += 1
+        if fields is not None and self.unusable_link(block, fields):
+            fields = None
+        elif fields is None:
             self.warn(block.line, "import-raw",
                       f"entry not understood, kept verbatim as a raw entry: {_excerpt(block)}",
                       "rewrite it as title/venue/links in the catalogue when convenient")
+        if fields is None:
+            raw = _raw_text(block, leading_blank=position > 0 and block.blank_before)
+            self.raw += 1
             self.place(raw, None, raw, path, block.line)
         else:
             self.structured += 1
             self.place(entry_text(block) or "", fields, None, path, block.line)
+
+    def unusable_link(self, block: _Block, fields: _Fields) -> bool:
+        """Warn (at the URL) and say so when a link is not a usable http(s) URL.
+
+        The catalogue only holds links it can check and render safely
+        (:func:`~awesome_medad.catalogue.url_problem`), so such an entry is
+        kept verbatim as a raw entry instead: nothing is lost, nothing invalid is written.
+        """
+        for kind, url in fields.links:
+            problem = url_problem(url)
+            if problem is not None:
+                line, column = _position(block, url)
+                self.warn(line, "import-raw",
+                          f"entry kept verbatim as a raw entry: its '{kind}' link {url!r} is "
+                          f"not usable: {problem}",
+                          "fix the link in the raw entry, or rewrite the entry as "
+                          "title/venue/links in the catalogue", column=column)
+                return True
+        return False
 
     def place(self, key: str, fields: _Fields | None, raw: str | None, path: str,
               line: int) -> None:
@@ -845,6 +959,7 @@ class _Importer:
     def freeze(self) -> tuple[Paper, ...]:
         papers = []
         for index, record in enumerate(self.records):
+            self.origins[("papers", index)] = self.lines[index]
             if record.fields is None:
                 papers.append(Paper(id=record.id, title="", sections=tuple(record.sections),
                                     index=index, raw=record.raw))
@@ -866,12 +981,13 @@ def _paper(record: _Record, index: int) -> Paper:
     )
 
 
-def _freeze_sections(nodes: list[_Node], crumb: tuple[str | int, ...],
-                     depth: int) -> tuple[Section, ...]:
+def _freeze_sections(nodes: list[_Node], crumb: Crumb, depth: int,
+                     origins: dict[Crumb, int]) -> tuple[Section, ...]:
     result = []
     for i, node in enumerate(nodes):
         here = (*crumb, i)
-        children = _freeze_sections(node.children, (*here, "sections"), depth + 1)
+        origins[here] = node.line
+        children = _freeze_sections(node.children, (*here, "sections"), depth + 1, origins)
         result.append(Section(node.id, node.path, node.heading, node.toc, depth, children, here))
     return tuple(result)
 
@@ -879,9 +995,34 @@ def _freeze_sections(nodes: list[_Node], crumb: tuple[str | int, ...],
 def _raw_text(block: _Block, leading_blank: bool) -> str:
     """The block verbatim (dedented to column 0), with a blank line first if it had one."""
     dedent = min(_indent(block.lines[0]), 3)
-    lines = [line[min(dedent, _indent(line)):] if line.strip() else "" for line in block.lines]
-    text = "\n".join(line.rstrip() for line in lines)
+    lines = [_dedented(line, dedent) if line.strip() else "" for line in block.lines]
+    text = "\n".join(line.rstrip() for line in lines).rstrip("\n")  # an open fence runs to EOF
     return ("\n" if leading_blank else "") + text
+
+
+def _dedented(line: str, columns: int) -> str:
+    """``line`` without up to ``columns`` columns of indentation; a tab is never split."""
+    i = column = 0
+    while i < len(line) and line[i] in " \t":
+        width = 4 - column % 4 if line[i] == "\t" else 1
+        if column + width > columns:
+            break
+        column, i = column + width, i + 1
+    return line[i:]
+
+
+def _plain(text: str) -> bool:
+    """Whether a heading has any text; markup-only ones (``**``, emoji) are kept verbatim."""
+    return bool(text.strip())
+
+
+def _position(block: _Block, text: str) -> tuple[int, int]:
+    """Line and column of ``text`` in the block (the block's first line when not found)."""
+    for offset, line in enumerate(block.lines):
+        column = line.find(text)
+        if column >= 0:
+            return block.line + offset, column + 1
+    return block.line, 1
 
 
 def _excerpt(block: _Block) -> str:
@@ -890,7 +1031,12 @@ def _excerpt(block: _Block) -> str:
 
 
 def import_list(text: str, display: str = "<list>") -> ImportResult:
-    """Read an awesome list; raises ``InvalidInput`` only when it has no heading at all."""
+    """Read an awesome list.
+
+    Raises ``InvalidInput`` (at a line and column) only when there is nothing
+    to import (an empty file; prose with neither a heading nor list entries)
+    or for a character no YAML file can hold as it is.
+    """
     return _Importer(display).run(text)
 
 
@@ -911,3 +1057,31 @@ def report_lines(result: ImportResult) -> Iterator[str]:
     yield f"entries: {result.entries} ({result.structured} structured, {result.raw} raw)"
     yield f"papers: {papers} ({cross} cross-listed)"
     yield f"sections: {sections}"
+
+
+def to_yaml(result: ImportResult) -> str:
+    """The imported catalogue as YAML, proven to load as a valid catalogue first.
+
+    The import only builds what the catalogue accepts, so this never fails
+    on purpose; should it ever, each problem is reported against the
+    Markdown (the line of the entry or heading it comes from), never against
+    a YAML file that was not written.
+    """
+    from awesome_medad.catalogue import build_catalogue
+    from awesome_medad.dump import dump
+    from awesome_medad.yamlsource import load
+
+    text = dump(result.catalogue)
+    try:
+        build_catalogue(*load(text, "<import>"))
+    except InvalidInput as exc:
+        problems = [_in_markdown(result, found) for found in exc.problems]
+        raise InvalidInput(problems, f"{result.display}: cannot import this list; "
+                                     "nothing was written") from None
+    return text
+
+
+def _in_markdown(result: ImportResult, found: Problem) -> Problem:
+    return Problem(result.origin(found.breadcrumb), "import", Level.ERROR,
+                   f"this part of the list cannot be imported: {found.message}",
+                   hint="edit it in the list (or report it as a medad bug), then import again")

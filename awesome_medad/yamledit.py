@@ -210,10 +210,21 @@ def _replace_empty(text: str, key: yaml.Node, papers: yaml.Node, block: Sequence
     start, end = (int(papers.start_mark.index), int(papers.end_mark.index)) if written else (
         colon + 1, colon + 1)
     text = text[:start] + text[end:]
+    if written:
+        text = _drop_trailing_blanks(text, colon)
     insert_at = _line_end(text, colon)
     prefix = newline if insert_at == len(text) and not text.endswith("\n") else ""
     lines = _reindent(block, _column(text, int(key.start_mark.index)) + 2)
     return text[:insert_at] + prefix + newline.join(lines) + newline + text[insert_at:]
+
+
+def _drop_trailing_blanks(text: str, offset: int) -> str:
+    """Strip the blanks a removed value left at the end of its line (``papers: []`` ->
+    ``papers:``): the result has no trailing whitespace; a comment after it stays."""
+    end = _line_end(text, offset)
+    line = text[offset:end]
+    content = line.rstrip("\r\n")
+    return text[:offset] + content.rstrip(" \t") + line[len(content):] + text[end:]
 
 
 def _reindent(block: Sequence[str], column: int) -> list[str]:

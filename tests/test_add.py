@@ -13,9 +13,16 @@ import pytest
 from click.testing import CliRunner
 
 from awesome_medad import cli
-from awesome_medad.add import BadRequest, parse_link, resolve_section, split_authors
+from awesome_medad.add import (
+    BadRequest,
+    parse_link,
+    resolve_section,
+    split_authors,
+    write_together,
+)
 from awesome_medad.catalogue import load_catalogue
 from awesome_medad.cli import main
+from awesome_medad.errors import WriteError
 from awesome_medad.render import render
 from tests.api_server import ApiServer, api_server
 from tests.conftest import REPO
@@ -270,3 +277,54 @@ def test_add_keeps_a_bom_and_crlf_line_ends(project: Path) -> None:
     assert run("add", "2106.05735", "--section", "other-modalities", "--no-input")[0] == 0
     after = project.read_bytes()
     assert after == before + ("\n" + DECATHLON_BLOCK).replace("\n", "\r\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("readme", ["nodir/README.md", "data/papers.yaml/README.md"])
+def test_render_into_an_unwritable_place_changes_no_file(project: Path, readme: str) -> None:
+    """add --render writes both files or neither: a README that cannot be written stops both."""
+    readme_before = project.parent.parent / "README.md"
+    readme_before.write_text("old readme\n", encoding="utf-8")
+    code, out, err = run("add", "--title", "Brand new", "--section", "not-yet-public",
+                         "--no-input", "--render", "--readme", readme)
+    assert code == 2 and out == ""
+    assert err.startswith(f"Error: cannot write {readme}: ") and "no file was changed" in err
+    assert project.read_text(encoding="utf-8") == SHIPPED
+    assert readme_before.read_text(encoding="utf-8") == "old readme\n"
+    assert sorted(p.name for p in project.parent.parent.rglob("*")) == [
+        "README.md", "data", "papers.yaml"]  # no temporary file left behind
+
+
+def test_write_together_puts_the_first_file_back_when_the_second_fails(tmp_path: Path) -> None:
+    first = tmp_path / "papers.yaml"
+    first.write_bytes(b"old: 1\r\n")
+    first.chmod(0o600)
+    second = tmp_path / "README.md"
+    second.mkdir()  # staging works beside it; replacing a directory by a file fails
+    (second / "keep").write_text("x")
+    with pytest.raises(WriteError, match="cannot write .*README.md: .*no file was changed"):
+        write_together([(first, "new: 2\n"), (second, "# R\n")])
+    assert first.read_bytes() == b"old: 1\r\n" and first.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "papers.yaml"]
+    missing = tmp_path / "new.yaml"
+    with pytest.raises(WriteError):
+        write_together([(missing, "new: 1\n"), (second, "# R\n")])
+    assert not missing.exists()  # a file created by the failed write is removed again
+    write_together([(first, "new: 2\n"), (tmp_path / "R.md", "# R\n")])
+    assert first.read_text() == "new: 2\n" and (tmp_path / "R.md").read_text() == "# R\n"
+    assert first.stat().st_mode & 0o777 == 0o600  # permissions kept
+
+
+@pytest.mark.parametrize("papers", ["papers: []\n", "papers: [ ]   \n", "papers: []"])
+def test_add_to_an_empty_catalogue_is_clean_yaml(project: Path, papers: str) -> None:
+    head = "title: Empty list\nsections:\n  - id: mri\n    heading: Brain MRI\n"
+    project.write_text(head + papers, encoding="utf-8")
+    code, out, err = run("add", "--title", "A First Paper", "--venue", "MICCAI'20", "--section",
+                         "mri", "--no-input")
+    assert code == 0, err
+    assert project.read_text(encoding="utf-8") == head + (
+        "papers:\n"
+        "  - id: 2020first\n"
+        "    title: A First Paper\n"
+        "    venue: MICCAI'20\n"
+        "    year: 2020\n"
+        "    sections: [mri]\n")

@@ -139,6 +139,42 @@ def test_cli_lint_fix_reports_each_fix(tmp_path: Path, monkeypatch: pytest.Monke
     assert "fixed" not in again.stderr  # nothing left to fix
 
 
+@pytest.mark.parametrize("readme, error", [
+    (b"# Test list\n\xff\n", "R.md:2:1: error: not valid UTF-8 (byte 0xff)"),
+    (b"\xfe# Test list\n", "R.md:1:1: error: not valid UTF-8 (byte 0xfe)"),
+])
+def test_cli_lint_fix_writes_nothing_when_an_input_is_invalid(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, readme: bytes, error: str) -> None:
+    """The README is validated before the fixes are written: exit 2 leaves the catalogue."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "papers.yaml"
+    path.write_text(CATALOGUE, encoding="utf-8")
+    (tmp_path / "R.md").write_bytes(readme)
+    result = CliRunner().invoke(main, ["lint", "--offline", "--fix", "--catalogue", "papers.yaml",
+                                       "--readme", "R.md", "--format", "text"])
+    assert result.exit_code == 2
+    assert error in result.stderr
+    assert "fixed" not in result.stderr and "applied" not in result.stderr  # none was written
+    assert path.read_text(encoding="utf-8") == CATALOGUE
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["R.md", "papers.yaml"]
+
+
+def test_cli_lint_fix_reports_findings_against_the_fixed_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lint findings (exit 1) do not stop the fixes; they point into the catalogue as written."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "papers.yaml"
+    path.write_text(CATALOGUE.replace("title: Y", "title: X"), encoding="utf-8")  # a duplicate
+    result = CliRunner().invoke(main, ["lint", "--offline", "--fix", "--catalogue", "papers.yaml",
+                                       "--readme", "R.md", "--format", "text"])
+    assert result.exit_code == 1
+    assert "  14:12  error    'X' is entered twice  [duplicate-paper]" in result.stdout
+    # column 60 in the file as written (the fixed arXiv URL before it is 7 characters shorter)
+    assert "  16:60  warning  plain http:// link: http://example.org/y" in result.stdout
+    assert "medad: 2 fix(es) applied to papers.yaml" in result.stderr
+    assert "https://arxiv.org/abs/1911.12161" in path.read_text(encoding="utf-8")
+
+
 def test_cli_lint_fix_refuses_markdown_files(write: Callable[..., Path]) -> None:
     readme = write("# L\n", "README.md")
     result = CliRunner().invoke(main, ["lint", "--offline", "--fix", str(readme)])

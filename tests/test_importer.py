@@ -23,6 +23,7 @@ from awesome_medad.importer import (
     report_lines,
     segments,
     split_blocks,
+    to_yaml,
 )
 from awesome_medad.render import render
 from awesome_medad.yamlsource import load
@@ -244,8 +245,8 @@ def test_toc_entry_without_heading_is_reported() -> None:
                           "has; medad render rebuilds the table from the headings")]
 
 
-def test_no_heading_is_invalid_input() -> None:
-    with pytest.raises(InvalidInput, match=r"l\.md:1:1: error: no heading found"):
+def test_prose_without_heading_or_entries_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput, match=r"l\.md:1:1: error: no heading and no list entries"):
         import_list("just text\n", "l.md")
 
 
@@ -282,5 +283,122 @@ def test_cli_import_to_stdout_reports_on_stderr() -> None:
 def test_cli_import_without_heading_exits_2(write: Callable[..., Path], tmp_path: Path) -> None:
     source = write("no heading here\n", "list.md")
     code, _, err = run("import", str(source), "-o", str(tmp_path / "out.yaml"))
-    assert code == 2 and f"{source}:1:1: error: no heading found" in err
+    assert code == 2 and f"{source}:1:1: error: no heading and no list entries found" in err
     assert not (tmp_path / "out.yaml").exists()
+
+
+# -- hostile lists: each imports with warnings at Markdown positions, or exits 2 naming one --
+
+NOT_KEPT = "(fix the link in the raw entry, or rewrite the entry as title/venue/links in the " \
+    "catalogue) [import-raw]"
+
+HOSTILE_IMPORTED = [
+    pytest.param("# T\n## A\n- [Z] [T2] [2020] [[pdf]](http://a:99999/)\n",
+                 ["{f}:3:27: warning: entry kept verbatim as a raw entry: its 'pdf' link "
+                  "'http://a:99999/' is not usable: the URL cannot be parsed (Port out of range "
+                  "0-65535) " + NOT_KEPT],
+                 ["- [Z] [T2] [2020] [[pdf]](http://a:99999/)"], id="port-out-of-range"),
+    pytest.param("# T\n## A\n- [Title](javascript:alert(1)) CVPR 2020\n"
+                 "- [T] | MICCAI 2020 | [pdf](https://a.org/p) [code](ftp://a.org/c)\n",
+                 ["{f}:3:11: warning: entry kept verbatim as a raw entry: its 'pdf' link "
+                  "'javascript:alert(1)' is not usable: the URL scheme is 'javascript'; only "
+                  "http and https links are allowed " + NOT_KEPT,
+                  "{f}:4:53: warning: entry kept verbatim as a raw entry: its 'code' link "
+                  "'ftp://a.org/c' is not usable: the URL scheme is 'ftp'; only http and https "
+                  "links are allowed " + NOT_KEPT],
+                 ["- [Title](javascript:alert(1)) CVPR 2020",
+                  "- [T] | MICCAI 2020 | [pdf](https://a.org/p) [code](ftp://a.org/c)"],
+                 id="javascript-and-ftp-links"),
+    pytest.param("# T\n## \n- [Title] [X]\n###\n- [Other] [MIDL'18]\n",
+                 ["{f}:2:1: warning: empty heading; the section is named 'Untitled section' "
+                  "(give the section a heading in the catalogue) [import-section]",
+                  "{f}:4:1: warning: empty heading; the section is named 'Untitled section' "
+                  "(give the section a heading in the catalogue) [import-section]"],
+                 ["# Untitled section\n- [Title] [X]\n",  # heading levels are relative
+                  "## Untitled section\n- [Other] [MIDL'18]\n"], id="empty-headings"),
+    pytest.param("# 🚀\n## 🧠\n- [A] [MIDL'18]\n## 🫀\n- [B] [MIDL'18]\n## **\n- [C] [X]\n",
+                 [], ["# 🚀\n", "# 🧠\n- [A] [MIDL'18]\n", "# 🫀\n- [B] [MIDL'18]\n",
+                      "# **\n- [C] [X]\n"], id="emoji-and-markup-only-headings"),
+    pytest.param("# T\n## A\n- [X] [MIDL'18]\n## A\n- [Y] [MIDL'18]\n## A\n",
+                 [], ["- [A](#a)\n- [A](#a-1)\n- [A](#a-2)\n",
+                      "# A\n- [X] [MIDL'18]\n\n# A\n- [Y] [MIDL'18]\n\n# A\n"],
+                 id="duplicate-headings"),
+    pytest.param("- [X] [MIDL'18]\n- [Y] [MIDL'18] [[pdf]](https://a.org/y)\n",
+                 ["{f}:1:1: warning: the list has no section headings; its entries go under a "
+                  "new section 'Papers' (add headings to the catalogue's sections later) "
+                  "[import-section]",
+                  "{f}:1:1: warning: the list has no title heading; it is named 'hostile' "
+                  "after the file (change 'title:' in the catalogue) [import-title]"],
+                 ["# hostile\n", "- [X] [MIDL'18]\n- [Y] [MIDL'18] [[pdf]](https://a.org/y)\n"],
+                 id="no-headings-at-all"),
+    pytest.param("#\n## A\n- [X] [MIDL'18]\n",
+                 ["{f}:1:1: warning: the list has no title heading; it is named 'hostile' "
+                  "after the file (change 'title:' in the catalogue) [import-title]"],
+                 ["# hostile\n"], id="empty-title"),
+    pytest.param("# T\n## A\n- [T] [X] [[]](https://a.org/x) [[pdf]](<https://a.org/x y>)"
+                 "\n\n\t\tindented\n\tcode\n",
+                 ["{f}:3:1: warning: entry not understood, kept verbatim as a raw entry: - [T] "
+                  "[X] [[]](https://a.org/x) [[pdf]](<https://a.org/x y>) (rewrite it as "
+                  "title/venue/links in the catalogue when convenient) [import-raw]"],
+                 ["[[]](https://a.org/x) [[pdf]](<https://a.org/x y>)\n\n\t\tindented\n\tcode\n"],
+                 id="empty-kind-and-tab-indented-continuation"),
+    pytest.param("  indented intro\n\n# T\n### A\n",
+                 ["{f}:1:1: info: text before the title was moved into the intro (medad renders "
+                  "the title first) [import-moved]"], ["# T\n  indented intro\n", "# A\n"],
+                 id="no-entries-and-indented-preamble"),
+]
+
+
+@pytest.mark.parametrize("markdown, warnings, kept", HOSTILE_IMPORTED)
+def test_hostile_lists_import_with_warnings_at_markdown_positions(
+        write: Callable[..., Path], tmp_path: Path, markdown: str, warnings: list[str],
+        kept: list[str]) -> None:
+    source = write(markdown, "hostile.md")
+    output = tmp_path / "out.yaml"
+    result = CliRunner().invoke(main, ["import", str(source), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    reported = [line for line in result.stderr.splitlines() if "[import-toc]" not in line]
+    assert reported == [w.format(f=source) for w in warnings]
+    readme = render(load_catalogue(output))
+    for text in kept:  # nothing dropped: each piece is in the rendered list, verbatim
+        assert text in readme
+
+
+@pytest.mark.parametrize("content, error", [
+    pytest.param(b"# T\n## A\n- [X] \xff [MIDL'18]\n",
+                 "{f}:3:7: error: not valid UTF-8 (byte 0xff)", id="not-utf8"),
+    pytest.param(b"", "{f}:1:1: error: the file is empty: there is nothing to import",
+                 id="empty-file"),
+    pytest.param(b"\n  \n\n", "{f}:1:1: error: the file is empty", id="blank-file"),
+    pytest.param(b"just prose, no list\n", "{f}:1:1: error: no heading and no list entries",
+                 id="prose"),
+    pytest.param(b"# T\n## A\n- [X]\x07 [MIDL'18]\n- [Y] [MIDL'18] \xe2\x80\xa8\n",
+                 "{f}:3:6: error: U+0007 (control character) cannot be kept in a YAML "
+                 "catalogue (delete it or replace it with a space, then import again) [import]\n"
+                 "{f}:4:17: error: U+2028 (LINE SEPARATOR) cannot be kept", id="control-chars"),
+])
+def test_hostile_lists_that_cannot_be_imported_exit_2_naming_the_markdown(
+        write: Callable[..., Path], tmp_path: Path, content: bytes, error: str) -> None:
+    source = write(content, "hostile.md")
+    output = tmp_path / "out.yaml"
+    result = CliRunner().invoke(main, ["import", str(source), "-o", str(output)])
+    assert result.exit_code == 2
+    assert not isinstance(result.exception, Exception)  # SystemExit, not a traceback
+    assert error.format(f=source) in result.stderr
+    assert not output.exists()
+
+
+def test_an_invalid_result_is_reported_against_the_markdown_line() -> None:
+    """The safety net: should the import ever build an invalid record, the list's line is named."""
+    result = import_list("# T\n## A\n- [X] [MIDL'18]\n\n- [Y] [MIDL'18]\n", "l.md")
+    broken = dataclasses.replace(result.catalogue.papers[1], links=(("pdf", "http://a:99999/"),))
+    bad = dataclasses.replace(result, catalogue=dataclasses.replace(
+        result.catalogue, papers=(result.catalogue.papers[0], broken)))
+    with pytest.raises(InvalidInput) as caught:
+        to_yaml(bad)
+    assert [str(p) for p in caught.value.problems] == [
+        "l.md:5:1: error: this part of the list cannot be imported: malformed 'pdf' link: the "
+        "URL cannot be parsed (Port out of range 0-65535) (edit it in the list (or report it "
+        "as a medad bug), then import again) [import]"]
+    assert str(caught.value).startswith("l.md: cannot import this list; nothing was written")
+    assert to_yaml(result) == dump(result.catalogue)

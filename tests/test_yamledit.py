@@ -73,7 +73,13 @@ def test_append_keeps_comments_quoting_and_key_order() -> None:
     (HEAD + "papers:\n", HEAD + "papers:\n" + "\n".join(BLOCK) + "\n"),
     (HEAD + "papers:", HEAD + "papers:\n" + "\n".join(BLOCK) + "\n"),
     (HEAD + "papers: []  # none yet\n", HEAD + "papers:   # none yet\n" + "\n".join(BLOCK) + "\n"),
-    ("papers: ~\n" + HEAD, "papers: \n" + "\n".join(BLOCK) + "\n" + HEAD),
+    ("papers: ~\n" + HEAD, "papers:\n" + "\n".join(BLOCK) + "\n" + HEAD),
+    (HEAD + "papers: []\n", HEAD + "papers:\n" + "\n".join(BLOCK) + "\n"),
+    (HEAD + "papers: []", HEAD + "papers:\n" + "\n".join(BLOCK) + "\n"),
+    (HEAD + "papers:\t[] \t\n", HEAD + "papers:\n" + "\n".join(BLOCK) + "\n"),
+    (("papers: null\n" + HEAD).replace("\n", "\r\n"),
+     ("papers:\n" + "\n".join(BLOCK) + "\n" + HEAD).replace("\n", "\r\n")),
+    (HEAD + "papers:  \n", HEAD + "papers:  \n" + "\n".join(BLOCK) + "\n"),  # no value: untouched
 ])
 def test_append_to_an_empty_papers_list(before: str, after: str) -> None:
     assert append_block(before, BLOCK) == after
