@@ -24,12 +24,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from awesome_medad.catalogue import Catalogue, Paper, build_catalogue, url_problem, year_from_venue
+from awesome_medad.catalogue import Catalogue, Paper, build_catalogue, url_problem
 from awesome_medad.errors import MedadError, WriteError
 from awesome_medad.ids import arxiv_id, doi_from_text, make_paper_id
 from awesome_medad.metadata import Metadata
 from awesome_medad.problems import Level, Problem
 from awesome_medad.schema import ID_PATTERN
+from awesome_medad.venues import year_from_venue
 from awesome_medad.yamledit import EditError
 from awesome_medad.yamlsource import load
 

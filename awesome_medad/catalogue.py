@@ -49,11 +49,10 @@ from awesome_medad.schema import (
     Field,
     Kind,
 )
+from awesome_medad.venues import year_from_venue
 from awesome_medad.yamlsource import Crumb, SourceMap, load, problem, read_text
 
 _ID_RE = re.compile(ID_PATTERN)
-_YEAR4_RE = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
-_YEAR2_RE = re.compile(r"'\s?(\d\d)(?!\d)")
 _BAD_URL_CHARS = re.compile(r"[\s<>\"\\^`{|}\x00-\x1f\x7f]")
 
 
@@ -150,20 +149,6 @@ class Catalogue:
             for path in paper.sections:
                 result.setdefault(path, []).append(paper)
         return result
-
-
-def year_from_venue(venue: str | None) -> int | None:
-    """The year a venue string implies: ``MIDL'18`` -> 2018, ``arxiv, 2020`` -> 2020."""
-    if not venue:
-        return None
-    match = _YEAR4_RE.search(venue)
-    if match:
-        return int(match.group(1))
-    short = _YEAR2_RE.search(venue)
-    if short:
-        yy = int(short.group(1))
-        return 2000 + yy if yy <= (dt.date.today().year % 100) + 1 else 1900 + yy
-    return None
 
 
 def url_problem(url: str) -> str | None:

@@ -72,6 +72,7 @@ from typing import Any
 from awesome_medad.catalogue import Catalogue, Paper, Section
 from awesome_medad.errors import MedadError
 from awesome_medad.ids import arxiv_id, doi_from_text
+from awesome_medad.venues import venue_name
 
 FORMATS = ("bibtex", "csl-json", "csv", "json")
 JSON_FORMAT_VERSION = 1
@@ -114,7 +115,6 @@ _CONFERENCE_WORDS = re.compile(
 _JOURNAL_WORDS = re.compile(
     r"\b(journal|transactions|letters|review|magazine|medical image analysis|nature|neuroimage|"
     r"radiology|scientific reports|plos|frontiers)\b", re.IGNORECASE)
-_VENUE_YEAR = re.compile(r"'\s?\d\d(?!\d)|(?<!\d)(?:19|20)\d\d(?!\d)")
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%",
     "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
@@ -169,22 +169,6 @@ def _in_years(paper: Paper, years: tuple[int, int] | None) -> bool:
 
 
 # -- venues and identifiers --------------------------------------------------------------------
-@functools.lru_cache(maxsize=4096)
-def venue_name(venue: str | None) -> str:
-    """The venue without its year: ``MIDL'18`` -> ``MIDL``, ``arxiv, 2020`` -> ``arXiv``.
-
-    Statistics group venues by this name, so spelling variants of one venue
-    across years count together.
-    """
-    if not venue:
-        return ""
-    name = _VENUE_YEAR.sub(" ", venue)
-    name = re.sub(r"\s+([:,;])", r"\1", re.sub(r"\s+", " ", name)).strip(" ,;:-")
-    if name.lower() == "arxiv":
-        return "arXiv"
-    return name
-
-
 def _first_word(name: str) -> str:
     match = re.match(r"[A-Za-z]+", name)
     return match.group(0).lower() if match else ""

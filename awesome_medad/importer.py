@@ -39,11 +39,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from awesome_medad.catalogue import Catalogue, Paper, Section, url_problem, year_from_venue
+from awesome_medad.catalogue import Catalogue, Paper, Section, url_problem
 from awesome_medad.errors import InvalidInput
 from awesome_medad.ids import arxiv_id, doi_from_text, make_paper_id, section_id
 from awesome_medad.problems import Level, Location, Problem, sorted_problems
 from awesome_medad.slugs import Slugger
+from awesome_medad.venues import is_venue, year_from_venue
 from awesome_medad.yamlsource import Crumb
 
 _ATX_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -59,12 +60,6 @@ _TOC_LINE_RE = re.compile(
 _UPDATED_RE = re.compile(r"^\W*last[\s_-]*updated?\W*?(?:on\W*)?(?P<date>\w.*?\w)\W*$", re.I)
 _ET_AL_RE = re.compile(r"^(?P<first>.+?),?\s+_?et\.?\s*al\.?_?$", re.I)
 _SHORT_RE = re.compile(r"^(?P<title>.*\S)\s+\(\*\*(?P<short>[^*]+)\*\*\)$")
-_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|'\s?\d\d(?!\d)")
-_KNOWN_VENUES = re.compile(
-    r"(?<![\w-])(?:MICCAI|ISBI|IPMI|MIDL|MLMI|CVPR|CVPRW|ICCV|ICCVW|ECCV|NeurIPS|NIPS|ICML|ICLR|"
-    r"AAAI|IJCAI|WACV|BMVC|ACCV|ICPR|ICIP|ICASSP|KDD|SIGKDD|ICDM|SDM|CIKM|WWW|ACM ?MM|UAI|"
-    r"AISTATS|TMI|MIA|MedIA|TPAMI|T-PAMI|TIP|TNNLS|IJCV|JBHI|TBME|PR|arXiv|arxiv|ArXiv|"
-    r"Nature|Science|Radiology|SPIE|PMLR|OpenReview)(?![\w-])")
 _LINK_KINDS = frozenset(
     "pdf paper code official code unofficial code project project page page website homepage "
     "home github gitlab arxiv video videos slides slide poster demo data dataset datasets bibtex "
@@ -375,16 +370,6 @@ def _strip_markup(text: str) -> str:
         if stripped == text:
             return _unescape(text.strip())
         text = stripped
-
-
-def is_venue(text: str) -> bool:
-    """``MIDL'18``, ``CVPR 2023``, ``arxiv, 2020``, ``Medical Imaging 2017: ...``: short, dated."""
-    words = text.split()
-    if not words or len(words) > 8 or text.count(",") > 1:
-        return False
-    dated = bool(_YEAR_RE.search(text))
-    known = bool(_KNOWN_VENUES.search(text))
-    return (known and (dated or len(words) <= 3)) or (dated and len(words) <= 5)
 
 
 def _is_kind(label: str) -> bool:

@@ -31,6 +31,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
+from awesome_medad.venues import FULL_YEAR_WORD, SHORT_YEAR_WORD, year_from_venue
+
 Token = Mapping[str, Any]
 
 
@@ -299,7 +301,8 @@ _GENERIC_LABELS = frozenset(
 _BRACKET_FIELD_RE = re.compile(r"\[([^\[\]]+)\]")
 _SEPARATOR_RE = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s*[–—]\s*")
 _AUTHOR_RE = re.compile(r"\bet\.? ?al\b", re.I)
-_VENUE_RE = re.compile(r"[A-Za-z][A-Za-z&.-]+.*?(?:'\s?\d\d\b|\b(?:19|20)\d\d\b)")
+# A venue field: a name, then a year (``MICCAI'19``, ``Medical Imaging 2017: ...``).
+_VENUE_RE = re.compile(rf"[A-Za-z][A-Za-z&.-]+.*?(?:{SHORT_YEAR_WORD}|{FULL_YEAR_WORD})")
 
 
 def _is_generic(label: str) -> bool:
@@ -627,8 +630,6 @@ class _Reader:
             line, column = self.pos(start)
         title, venue, title_link = _entry_fields(tokens, links)
         index = len(self.entries)
-        from awesome_medad.catalogue import year_from_venue
-
         heading = len(self.headings) - 1 if self.headings else None
         attached = tuple(_with_entry(link, index) for link in links)
         self.links[lo:hi] = attached
@@ -771,7 +772,8 @@ def _first_link(token: Token) -> Token | None:
     return None
 
 
-_VENUE_IN_TEXT_RE = re.compile(r"\b[A-Z][A-Za-z]{1,15}(?:'\s?\d\d|,?\s(?:19|20)\d\d)\b")
+_VENUE_IN_TEXT_RE = re.compile(
+    rf"\b[A-Z][A-Za-z]{{1,15}}(?:{SHORT_YEAR_WORD}|,?\s{FULL_YEAR_WORD})")
 
 
 def _venue_in_text(text: str) -> str | None:

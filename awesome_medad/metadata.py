@@ -49,6 +49,7 @@ from urllib.parse import quote
 
 from awesome_medad.errors import MedadError, NetworkError
 from awesome_medad.ids import doi_from_text, parse_arxiv_id
+from awesome_medad.venues import FULL_YEAR, FULL_YEAR_RE
 
 if TYPE_CHECKING:
     import requests
@@ -59,9 +60,8 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _SPACE_RE = re.compile(r"\s+")
 _TAG_RE = re.compile(r"<[^>]+>")
-_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _PAREN_ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z]*[A-Z])\)")
-_DASH_ACRONYM_RE = re.compile(r"[-\u2013\u2014:]\s*([A-Z][A-Za-z]*[A-Z])\s*'?\s*(?:(?:19|20)\d\d)")
+_DASH_ACRONYM_RE = re.compile(rf"[-\u2013\u2014:]\s*([A-Z][A-Za-z]*[A-Z])\s*'?\s*{FULL_YEAR}")
 _SERIES = ("lecture notes", "communications in computer", "proceedings of spie",
            "advances in intelligent", "studies in computational")
 
@@ -333,7 +333,7 @@ def _conference_acronym(work: Mapping[str, Any], containers: list[str]) -> str |
     event = work.get("event") or {}
     acronym = str(event.get("acronym") or "").strip()
     if acronym:
-        return _YEAR_RE.sub("", acronym).strip(" '-") or None
+        return FULL_YEAR_RE.sub("", acronym).strip(" '-") or None
     for container in containers:
         match = _PAREN_ACRONYM_RE.search(container) or _DASH_ACRONYM_RE.search(container)
         if match:
@@ -342,7 +342,7 @@ def _conference_acronym(work: Mapping[str, Any], containers: list[str]) -> str |
 
 
 def _with_year(name: str, year: int | None) -> str:
-    if year is None or _YEAR_RE.search(name):
+    if year is None or FULL_YEAR_RE.search(name):
         return name
     return f"{name}, {year}"
 

@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from awesome_medad.catalogue import DEFAULT_CHART_ALT, Catalogue, Paper, Section
-from awesome_medad.export import venue_name
 from awesome_medad.ids import arxiv_id
+from awesome_medad.venues import venue_name
 
 NO_MODALITY = "No modality"
 NO_LINK_CHECK = "no link check cached"

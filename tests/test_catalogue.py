@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from awesome_medad.catalogue import load_catalogue, url_problem, year_from_venue
+from awesome_medad.catalogue import load_catalogue, url_problem
 from awesome_medad.errors import InvalidInput
 from tests.conftest import MINIMAL, REPO
 
@@ -222,16 +222,6 @@ def test_huge_file_is_refused_before_parsing(write: Callable[..., Path]) -> None
 def test_missing_file(tmp_path: Path) -> None:
     (message,) = problems_of(tmp_path / "nope.yaml")
     assert "cannot read file: No such file or directory" in message
-
-
-@pytest.mark.parametrize(
-    ("venue", "year"),
-    [("MIDL'18", 2018), ("arxiv, 2020", 2020), ("Medical Imaging 2017: Image Processing", 2017),
-     ("MICCAI'18 workshop", 2018), ("MIA, 2019", 2019), ("ICCV' 99", 1999), ("Nature", None),
-     (None, None)],
-)
-def test_year_from_venue(venue: str | None, year: int | None) -> None:
-    assert year_from_venue(venue) == year
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,6 @@ from awesome_medad.importer import (
     ImportResult,
     import_file,
     import_list,
-    is_venue,
     parse_date,
     report_lines,
     segments,
@@ -196,15 +195,6 @@ def test_segments() -> None:
         ("bracket", "Chen _et. al._", ""), ("bracket", "T \\[x\\]", ""),
         ("link", "[pdf]", "u(1)"), ("image", "b", "i"), ("link", "[c]", "a b"),
         ("link", "t", "x")]
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("MIDL'18", True), ("CVPR' 19", True), ("arxiv, 2020", True), ("ICCV", True),
-    ("Medical Imaging 2017: Image Processing", True), ("Under Review", False),
-    ("A. Smith, B. Jones, MICCAI 2020", False), ("Deep learning for everything", False),
-])
-def test_is_venue(text: str, expected: bool) -> None:
-    assert is_venue(text) is expected
 
 
 @pytest.mark.parametrize("text, day", [

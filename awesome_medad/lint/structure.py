@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from awesome_medad.catalogue import year_from_venue
 from awesome_medad.lint.base import (
     CatalogueSubject,
     Rule,
@@ -23,6 +22,7 @@ from awesome_medad.lint.base import (
 )
 from awesome_medad.markdown import Document, Heading
 from awesome_medad.problems import Level, Location, Problem
+from awesome_medad.venues import FULL_YEAR_WORD, year_from_venue
 
 SECTION_EMPTY = Rule("section-empty", Level.WARNING, "A section with no entries.")
 PAPER_NO_LINK = Rule("paper-no-link", Level.WARNING,
@@ -30,7 +30,8 @@ PAPER_NO_LINK = Rule("paper-no-link", Level.WARNING,
 VENUE_YEAR = Rule("venue-year", Level.WARNING, "A venue and a year that disagree.")
 RULES = (SECTION_EMPTY, PAPER_NO_LINK, VENUE_YEAR)
 
-_YEAR_HEADING = re.compile(r"^\D{0,40}?\b((?:19|20)\d\d)\s*$")
+# A heading that ends in a year: ``2019``, ``CVPR 2019``.
+_YEAR_HEADING = re.compile(rf"^\D{{0,40}}?({FULL_YEAR_WORD})\s*$")
 
 
 def _catalogue_empty(subject: CatalogueSubject) -> Iterator[Problem]:

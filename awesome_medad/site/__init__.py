@@ -31,11 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from awesome_medad import __version__
-from awesome_medad.catalogue import Catalogue, Paper, Section, url_problem, year_from_venue
+from awesome_medad.catalogue import Catalogue, Paper, Section, url_problem
 from awesome_medad.errors import WriteError
 from awesome_medad.export import display_title
 from awesome_medad.render import format_date
 from awesome_medad.stats import facets
+from awesome_medad.venues import year_from_venue
 
 _MARKER = re.compile(r"@@([A-Z]+)@@")
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
