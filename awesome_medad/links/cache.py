@@ -87,7 +87,8 @@ class LinkCache:
         clean = replace(outcome, detail=self.redactor.clean(outcome.detail),
                         final_url=self.redactor.clean_opt(outcome.final_url),
                         page_title=self.redactor.clean_opt(outcome.page_title),
-                        moved_to=self.redactor.clean_opt(outcome.moved_to))
+                        moved_to=self.redactor.clean_opt(outcome.moved_to),
+                        https_url=self.redactor.clean_opt(outcome.https_url))
         self.changes[key] = clean.to_json()
 
     def save(self) -> None:
