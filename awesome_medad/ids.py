@@ -86,9 +86,52 @@ def normalise_url(url: str) -> str:
     return f"{host}{port}{path}{query}"
 
 
+#: Hosts of source code (not papers): the importer labels their links ``code``, the linter
+#: does not count them as links to the paper.
+CODE_HOSTS = r"(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)"
+_CODE_HOST_RE = re.compile(rf"^(?i:https?://{CODE_HOSTS})/")
+# Owner names follow GitHub's rules (39 characters, no leading dash); scheme and host are
+# case-insensitive, owner and repository are kept as written.
+_GITHUB_REPO_RE = re.compile(
+    r"^(?i:https?://(?:www\.)?github\.com)/(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/"
+    r"(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?(?P<rest>[/?#].*)?$")
+
+
+def is_code_host(url: str) -> bool:
+    """Whether ``url`` is on GitHub, GitLab or Bitbucket."""
+    return bool(_CODE_HOST_RE.match(url))
+
+
+def github_repo(url: str, *, home_page: bool = False) -> tuple[str, str] | None:
+    """``(owner, repo)`` of a GitHub URL in a repository, else ``None``.
+
+    ``https://github.com/o/r``, ``.../r.git`` and ``.../r/tree/main/x`` all give
+    ``("o", "r")``; with ``home_page`` only the repository's own page counts
+    (the GitHub API can vouch for it, not for a file inside it).
+    """
+    match = _GITHUB_REPO_RE.match(url.strip())
+    if not match or match["repo"] in {".", ".."}:
+        return None
+    if home_page and match["rest"] not in (None, "/"):
+        return None
+    return match["owner"], match["repo"]
+
+
 _STOPWORDS = frozenset(
     "a an the on in of for with to and via towards toward from by using at is are".split()
 )
+
+
+def surname(author: str) -> str:
+    """The family name of ``Given Family`` or ``Family, Given``.
+
+    Shared by the README (which shows the first author's surname) and paper
+    ids (which start with it), so the two always name the same person.
+    """
+    author = author.strip()
+    if "," in author:
+        return author.split(",", 1)[0].strip()
+    return author.split()[-1] if author.split() else author
 
 
 def make_paper_id(authors: tuple[str, ...] | list[str], year: int | None, title: str,
@@ -98,10 +141,7 @@ def make_paper_id(authors: tuple[str, ...] | list[str], year: int | None, title:
     First author's family name, year, first significant title word; a clash
     with ``taken`` gets ``b``, ``c``, ... appended, as BibTeX tools do.
     """
-    family = ""
-    if authors:
-        first = authors[0].strip()
-        family = first.split(",", 1)[0] if "," in first else (first.split() or [""])[-1]
+    family = surname(authors[0]) if authors else ""
     words = [w for w in re.findall(r"[^\W_]+", title.lower()) if w not in _STOPWORDS]
     parts = [_ascii_word(family), str(year or ""), _ascii_word(words[0] if words else "paper")]
     base = "".join(parts) or "paper"

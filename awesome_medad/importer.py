@@ -41,7 +41,7 @@ from pathlib import Path
 
 from awesome_medad.catalogue import Catalogue, Paper, Section, url_problem
 from awesome_medad.errors import InvalidInput
-from awesome_medad.ids import arxiv_id, doi_from_text, make_paper_id, section_id
+from awesome_medad.ids import arxiv_id, doi_from_text, is_code_host, make_paper_id, section_id
 from awesome_medad.problems import Level, Location, Problem, sorted_problems
 from awesome_medad.slugs import Slugger
 from awesome_medad.venues import is_venue, year_from_venue
@@ -491,17 +491,13 @@ def _generic_link(seg: _Seg, fields: _Fields, first: bool) -> bool:
         return False
     if first and fields.title is None and not _is_kind(label) and not is_venue(label):
         _title(label, fields)
-        return _add_link(fields, "code" if _is_code_host(seg.url) else "pdf", seg.url)
+        return _add_link(fields, "code" if is_code_host(seg.url) else "pdf", seg.url)
     if is_venue(label) and fields.venue is None and not _is_kind(label):
         fields.venue = label
         return _add_link(fields, "pdf", seg.url)
     if _is_kind(label) or (len(label.split()) <= 2 and len(label) <= 24):
         return _add_link(fields, label, seg.url)
     return False
-
-
-def _is_code_host(url: str) -> bool:
-    return bool(re.match(r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/", url))
 
 
 def _split_fields(text: str, piped: bool) -> list[str]:

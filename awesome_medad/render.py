@@ -15,6 +15,7 @@ import datetime as dt
 import re
 
 from awesome_medad.catalogue import Catalogue, Chart, Paper, Section
+from awesome_medad.ids import surname
 from awesome_medad.slugs import Slugger
 
 _MONTHS = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sep.", "Oct.",
@@ -36,14 +37,6 @@ def unescape(text: str) -> str:
 def format_date(day: dt.date) -> str:
     """``Aug. 10, 2020``: the list's own date style."""
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
-
-
-def surname(author: str) -> str:
-    """The family name of ``Given Family`` or ``Family, Given``."""
-    author = author.strip()
-    if "," in author:
-        return author.split(",", 1)[0].strip()
-    return author.split()[-1] if author.split() else author
 
 
 def link_target(url: str) -> str:

@@ -33,7 +33,6 @@ import datetime as dt
 import io
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from awesome_medad.catalogue import DEFAULT_CHART_ALT, Catalogue, Paper, Section
-from awesome_medad.ids import arxiv_id
+from awesome_medad.ids import arxiv_id, github_repo
 from awesome_medad.venues import venue_name
 
 NO_MODALITY = "No modality"
@@ -150,7 +149,6 @@ def top_venues(papers: tuple[Paper, ...], limit: int = TOP_VENUES) -> tuple[tupl
 # -- link health from the link checker's cache -------------------------------------------------
 LINK_CACHE_FILE = "links.json"
 LINK_CLASSES = ("ok", "redirect", "dead", "error", "unverified")
-_GITHUB_REPO = re.compile(r"^https?://(?:www\.)?github\.com/([^/?#]+)/([^/?#]+)", re.IGNORECASE)
 
 
 def _no_cache(message: str = NO_LINK_CHECK) -> dict[str, Any]:
@@ -198,9 +196,9 @@ def _cache_entry(entries: dict[str, Any], url: str) -> dict[str, Any] | None:
     ident = arxiv_id(url)
     if ident:
         keys += [f"arxiv:{ident}", f"arxiv:{ident.lower()}"]
-    repo = _GITHUB_REPO.match(url)
+    repo = github_repo(url)
     if repo:
-        name = f"{repo[1]}/{repo[2].removesuffix('.git')}"
+        name = "/".join(repo)
         keys += [f"github:{name}", f"github:{name.lower()}"]
     for key in keys:
         if isinstance(entries.get(key), dict):

@@ -7,10 +7,13 @@ import pytest
 from awesome_medad.ids import (
     arxiv_id,
     doi_from_text,
+    github_repo,
+    is_code_host,
     make_paper_id,
     normalise_url,
     parse_arxiv_id,
     section_id,
+    surname,
 )
 
 
@@ -66,3 +69,47 @@ def test_make_paper_id_deduplicates() -> None:
 )
 def test_section_id(heading: str, sid: str) -> None:
     assert section_id(heading) == sid
+
+
+@pytest.mark.parametrize(("author", "name"), [("Chen", "Chen"), ("Xiaoran Chen", "Chen"),
+                                              ("Baur, Christoph", "Baur"), ("  ", ""),
+                                              ("van der Berg, Anna", "van der Berg")])
+def test_surname(author: str, name: str) -> None:
+    assert surname(author) == name
+
+
+@pytest.mark.parametrize(("author", "paper_id"), [
+    ("Xiaoran Chen", "chen2018deep"), ("Baur, Christoph", "baur2018deep"),
+    ("van der Berg, Anna", "vanderberg2018deep"), ("Ünal Çelik", "celik2018deep")])
+def test_paper_id_starts_with_the_surname_the_readme_shows(author: str, paper_id: str) -> None:
+    assert make_paper_id([author], 2018, "Deep Learning") == paper_id
+
+
+@pytest.mark.parametrize(("url", "repo", "home"), [
+    ("https://github.com/o/r", ("o", "r"), True),
+    ("http://www.github.com/o/r/", ("o", "r"), True),
+    ("https://github.com/o/r.git", ("o", "r"), True),
+    ("HTTPS://GitHub.com/Owner/Repo", ("Owner", "Repo"), True),
+    ("https://github.com/o/r.github.io", ("o", "r.github.io"), True),
+    ("https://github.com/o/r/tree/main/src", ("o", "r"), False),
+    ("https://github.com/o/r.git/blob/x.py", ("o", "r"), False),
+    ("https://github.com/o/r?tab=readme", ("o", "r"), False),
+    ("https://github.com/o/r#readme", ("o", "r"), False),
+    ("https://github.com/o", None, False),
+    ("https://github.com/-o/r", None, False),
+    ("https://github.com/o/..", None, False),
+    ("https://gitlab.com/o/r", None, False),
+    ("https://notgithub.com/o/r", None, False),
+])
+def test_github_repo(url: str, repo: tuple[str, str] | None, home: bool) -> None:
+    assert github_repo(url) == repo
+    assert github_repo(url, home_page=True) == (repo if home else None)
+
+
+@pytest.mark.parametrize(("url", "code"), [
+    ("https://github.com/o/r", True), ("https://www.gitlab.com/o/r", True),
+    ("HTTP://Bitbucket.org/o/r", True), ("https://github.com", False),
+    ("https://github.io/o/r", False), ("https://arxiv.org/abs/1806.04972", False),
+])
+def test_is_code_host(url: str, code: bool) -> None:
+    assert is_code_host(url) is code

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from awesome_medad.catalogue import Catalogue, Paper, Section, load_catalogue
-from awesome_medad.render import format_date, link_target, render, render_entry, surname
+from awesome_medad.render import format_date, link_target, render, render_entry
 from tests.conftest import MINIMAL, REPO
 
 
@@ -119,12 +119,6 @@ def test_link_target(url: str, target: str) -> None:
                                            (dt.date(2019, 12, 31), "Dec. 31, 2019")])
 def test_format_date(day: dt.date, text: str) -> None:
     assert format_date(day) == text
-
-
-@pytest.mark.parametrize(("author", "name"), [("Chen", "Chen"), ("Xiaoran Chen", "Chen"),
-                                              ("Baur, Christoph", "Baur")])
-def test_surname(author: str, name: str) -> None:
-    assert surname(author) == name
 
 
 def test_cross_listed_paper_appears_in_each_section(write: Callable[..., Path]) -> None:

@@ -26,6 +26,7 @@ from functools import partial
 from typing import Any
 
 from awesome_medad.http import USER_AGENT, api_base, make_session
+from awesome_medad.ids import github_repo
 from awesome_medad.links import arxiv, github
 from awesome_medad.links.cache import LinkCache
 from awesome_medad.links.checker import ApiJob, Context, UrlJob, host_key
@@ -254,7 +255,7 @@ class _Run:
             ident = _arxiv_of(target.url)
             if ident:
                 arxiv_groups.setdefault(ident.lower(), []).append(target)
-            elif self.settings.github_token and github.repo_of(target.url):
+            elif self.settings.github_token and github_repo(target.url, home_page=True):
                 repos.append(target)
             else:
                 plain.append(target)
@@ -316,7 +317,7 @@ class _Run:
     # -- jobs and their results ---------------------------------------------------------
 
     def _github_job(self, target: MergedTarget) -> Job:
-        owner, repo = github.repo_of(target.url) or ("", "")
+        owner, repo = github_repo(target.url, home_page=True) or ("", "")
         return ApiJob(self.context, github.repo_api_url(self.github_base, owner, repo),
                       ("github", target))
 
@@ -375,7 +376,7 @@ class _Run:
                     self._record(target, outcome, cache_key=f"arxiv:{ident}")
 
     def _github_done(self, target: MergedTarget, value: object) -> None:
-        owner, repo = github.repo_of(target.url) or ("", "")
+        owner, repo = github_repo(target.url, home_page=True) or ("", "")
         if isinstance(value, Exchange) and value.status == 404:
             outcome = Outcome(target.url, "dead", f"GitHub has no repository {owner}/{repo} "
                               "(HTTP 404 from the GitHub API)", code=404, checked_at=_now())

@@ -5,28 +5,16 @@ one as fine; the API says both (``full_name`` differs, ``archived: true``).
 Without a token the API's limit (60 requests an hour) would be spent in one
 run, so the links then get the ordinary HTTP check.  The token is sent only
 to the API's own host (:func:`auth_headers`), never to a redirect target
-elsewhere, and never printed.
+elsewhere, and never printed.  Which URLs are a repository's home page is
+:func:`awesome_medad.ids.github_repo` (``home_page=True``).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from awesome_medad.links.secrets import host_of
-
-REPO_RE = re.compile(
-    r"^https?://(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/"
-    r"(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
-
-
-def repo_of(url: str) -> tuple[str, str] | None:
-    """``(owner, repo)`` for a repository's home page URL, else ``None``."""
-    match = REPO_RE.match(url.strip())
-    if not match or match["repo"] in {".", ".."}:
-        return None
-    return match["owner"], match["repo"]
 
 
 def repo_api_url(base: str, owner: str, repo: str) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from awesome_medad.catalogue import Catalogue, Paper
+from awesome_medad.ids import CODE_HOSTS
 from awesome_medad.markdown import Document, Entry, Link, read_markdown
 from awesome_medad.problems import Level, Location, Problem
 from awesome_medad.yamlsource import Crumb
@@ -152,9 +153,9 @@ _PAPER_LABELS = frozenset(
     "preprint link project page".split()
 )
 _NON_PAPER_HOSTS = re.compile(
-    r"^(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|scholar\.google\.[a-z.]+|"
-    r"(?:www\.)?youtube\.com|youtu\.be|colab\.research\.google\.com|huggingface\.co|"
-    r"paperswithcode\.com|twitter\.com|x\.com)(?:[:/]|$)", re.I)
+    rf"^(?:{CODE_HOSTS}|(?:www\.)?(?:scholar\.google\.[a-z.]+|(?:www\.)?youtube\.com|youtu\.be|"
+    r"colab\.research\.google\.com|huggingface\.co|paperswithcode\.com|twitter\.com|x\.com))"
+    r"(?:[:/]|$)", re.I)
 
 
 def is_paper_link(kind: str, url: str) -> bool:
