@@ -54,9 +54,23 @@ def test_check_reports_stale_readme_with_a_diff(project: Path) -> None:
     readme.write_text(readme.read_text().replace("Brain CT", "Brain C.T."))
     code, out, err = run("render", "--check")
     assert code == 1
-    assert out.startswith(
-        "--- README.md (on disk)\n+++ README.md (rendered from data/papers.yaml)\n")
-    assert "-  * [Brain C.T.](#brain-ct)\n+  * [Brain CT](#brain-ct)\n" in out
+    assert out == (
+        "--- README.md (on disk)\n+++ README.md (rendered from data/papers.yaml)\n"
+        "@@ -3,10 +3,10 @@\n"
+        " ## Overview\n"
+        " - [Deep learning](#deep-learning)\n"
+        "   * [Brain MRI](#brain-mri)\n"
+        "-  * [Brain C.T.](#brain-ct)\n"
+        "+  * [Brain CT](#brain-ct)\n"
+        " \n"
+        " # Deep learning\n"
+        " ## Brain MRI\n"
+        " - [Chen _et. al._] [Unsupervised Detection of Lesions] [MIDL'18] "
+        "[[pdf]](https://arxiv.org/abs/1806.04972)\n"
+        " \n"
+        "-## Brain C.T.\n"
+        "+## Brain CT\n"
+    )
     assert err == "README.md is stale: run `medad render` to regenerate it\n"
     assert "Brain C.T." in readme.read_text()
 
