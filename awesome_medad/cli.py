@@ -201,10 +201,10 @@ def export_command(catalogue_path: Path, fmt: str, output: str, sections: tuple[
               show_default=True, help="Tables for people or JSON for scripts.")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH.svg",
               help="Also write papers per year, stacked by modality, as an SVG chart.")
-@click.option("--cache-dir", default=".medad-cache", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Where the link checker keeps its results (for link health).")
-def stats(catalogue_path: Path, fmt: str, chart: Path | None, cache_dir: Path) -> None:
+@click.option("--cache-dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Where the link checker keeps its results (for link health) "
+                   "[default: links: cache of the configuration, else .medad-cache].")
+def stats(catalogue_path: Path, fmt: str, chart: Path | None, cache_dir: Path | None) -> None:
     """Show papers per family x modality, per year, top venues and link health.
 
     Example: medad stats --chart docs/papers-per-year.svg
@@ -214,9 +214,12 @@ def stats(catalogue_path: Path, fmt: str, chart: Path | None, cache_dir: Path) -
     import shutil
 
     from awesome_medad.catalogue import load_catalogue
+    from awesome_medad.config import load_config
     from awesome_medad.stats import chart_svg, compute, render_tables
 
     catalogue = load_catalogue(catalogue_path)
+    if cache_dir is None:
+        cache_dir = _link_settings(load_config()).cache_dir
     numbers = compute(catalogue, cache_dir)
     if chart is not None:
         _write_output(str(chart), chart_svg(catalogue))
@@ -273,22 +276,30 @@ def link_check_options(func: F) -> F:
     return func
 
 
-def _live_check(config: Any, fmt: str, opts: dict[str, Any]) -> Any:
-    """The live link check for the lint runner, configured from file, options and environment."""
+def _link_settings(config: Any) -> Any:
+    """The link-check settings of the configuration and environment; a bad value exits 2."""
     import os
 
     from awesome_medad.errors import InvalidInput
-    from awesome_medad.links import LinkSettings, LiveCheck
-    from awesome_medad.links.progress import ProgressBar, progress_wanted
+    from awesome_medad.links.settings import LinkSettings
     from awesome_medad.problems import Level, Location, Problem
 
     try:
-        settings = LinkSettings.from_config(config.links, config.api, os.environ)
+        return LinkSettings.from_config(config.links, config.api, os.environ)
     except ValueError as exc:
         where = Location(config.path or "<configuration>")
         raise InvalidInput([Problem(where, "invalid", Level.ERROR, str(exc))],
                            "invalid link-check configuration") from None
-    settings = settings.with_options(
+
+
+def _live_check(config: Any, fmt: str, opts: dict[str, Any]) -> Any:
+    """The live link check for the lint runner, configured from file, options and environment."""
+    import os
+
+    from awesome_medad.links import LiveCheck
+    from awesome_medad.links.progress import ProgressBar, progress_wanted
+
+    settings = _link_settings(config).with_options(
         concurrency=opts["concurrency"], per_host=opts["per_host"],
         host_interval=opts["host_interval"], request_deadline=opts["timeout"],
         cache_dir=opts["cache_dir"], cache=False if opts["no_cache"] else None)

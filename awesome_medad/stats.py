@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -147,7 +146,6 @@ def top_venues(papers: tuple[Paper, ...], limit: int = TOP_VENUES) -> tuple[tupl
 
 
 # -- link health from the link checker's cache -------------------------------------------------
-LINK_CACHE_FILE = "links.json"
 LINK_CLASSES = ("ok", "redirect", "dead", "error", "unverified")
 
 
@@ -158,22 +156,23 @@ def _no_cache(message: str = NO_LINK_CHECK) -> dict[str, Any]:
 def link_health(catalogue: Catalogue, cache_dir: Path) -> dict[str, Any]:
     """How the catalogue's links fared in the last ``medad check`` (its cache file).
 
-    The cache (``cache_dir/links.json``, written by :mod:`awesome_medad.links`) is
-    ``{"version": 1, "entries": {key: {"status": ..., "checked_at": ...}}}`` with
-    keys by URL, ``arxiv:ID`` or ``github:owner/repo``.  It belongs to the link
-    checker and may be absent, stale, corrupt or of a newer version: every such
-    case is reported in words, never raised.
+    The cache (``cache_dir/links.json``) belongs to the link checker and is
+    read with its own reader (:func:`awesome_medad.links.cache.read_entries`),
+    imported here lazily so that ``stats`` stays cheap to import.  Records are
+    keyed by URL, ``arxiv:ID`` or ``github:owner/repo``.  The file may be
+    absent, stale, corrupt or of a newer version: every such case is reported
+    in words, never raised.
     """
-    path = cache_dir / LINK_CACHE_FILE
+    from awesome_medad.links.cache import CacheError, read_entries
+    from awesome_medad.links.settings import CACHE_FILE_NAME
+
+    path = cache_dir / CACHE_FILE_NAME
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return _no_cache()
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        entries = read_entries(path)
+    except CacheError as exc:
         return _no_cache(f"{NO_LINK_CHECK} ({path} is unreadable: {exc})")
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(entries, dict) or data.get("version") != 1:
-        return _no_cache(f"{NO_LINK_CHECK} ({path} is not a link cache this medad can read)")
+    if entries is None:
+        return _no_cache()
     counts: Counter[str] = Counter()
     latest = 0.0
     urls = dict.fromkeys(url for paper in catalogue.papers for _, url in paper.links)

@@ -194,10 +194,10 @@ def test_json_with_link_cache(project: Path) -> None:
 
 @pytest.mark.parametrize(("content", "message"), [
     ("{not json", "no link check cached (.medad-cache/links.json is unreadable: "),
-    ('{"version": 2, "entries": {}}',
-     "no link check cached (.medad-cache/links.json is not a link cache this medad can read)"),
-    ('["https://example.org/a.pdf"]',
-     "no link check cached (.medad-cache/links.json is not a link cache this medad can read)"),
+    ('{"version": 2, "entries": {}}', "no link check cached (.medad-cache/links.json is "
+     "unreadable: not a medad link cache of this version)"),
+    ('["https://example.org/a.pdf"]', "no link check cached (.medad-cache/links.json is "
+     "unreadable: not a medad link cache of this version)"),
 ])
 def test_unreadable_link_cache_is_reported_not_raised(project: Path, content: str,
                                                       message: str) -> None:
@@ -206,6 +206,34 @@ def test_unreadable_link_cache_is_reported_not_raised(project: Path, content: st
     assert code == 0
     assert json.loads(out)["links"]["message"].startswith(message)
     assert json.loads(out)["links"]["cached"] is False
+
+
+@pytest.mark.parametrize(("config_name", "config"), [
+    (".medad.yaml", "links:\n  cache: elsewhere/cache\n"),
+    ("pyproject.toml", '[tool.medad.links]\ncache = "elsewhere/cache"\n'),
+])
+def test_stats_reads_the_configured_cache_dir(project: Path, config_name: str,
+                                              config: str) -> None:
+    (project / config_name).write_text(config, encoding="utf-8")
+    write_cache(project, '{"version": 2}')  # the default place: not read
+    (project / "elsewhere" / "cache").mkdir(parents=True)
+    (project / "elsewhere" / "cache" / "links.json").write_text(json.dumps(LINK_CACHE),
+                                                                encoding="utf-8")
+    code, out, err = run("stats", "--catalogue", "papers.yaml", "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["links"]["source"] == str(Path("elsewhere/cache/links.json"))
+    assert json.loads(out)["links"]["ok"] == 2
+    code, out, _ = run("stats", "--catalogue", "papers.yaml", "--format", "json",
+                       "--cache-dir", ".medad-cache")  # the option wins over the file
+    assert code == 0
+    assert json.loads(out)["links"]["message"].endswith("not a medad link cache of this version)")
+
+
+def test_stats_with_a_bad_link_configuration_exits_2(project: Path) -> None:
+    (project / ".medad.yaml").write_text("links:\n  cache: ''\n", encoding="utf-8")
+    code, out, err = run("stats", "--catalogue", "papers.yaml", "--format", "json")
+    assert (code, out) == (2, "")
+    assert "links -> cache: expected a non-empty string" in err
 
 
 def test_link_cache_with_odd_entries_counts_them_unchecked(project: Path) -> None:

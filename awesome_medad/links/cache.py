@@ -117,22 +117,39 @@ class LinkCache:
         return 0 <= self.clock() - checked <= self.ttl
 
 
-def _read(path: Path) -> tuple[dict[str, dict[str, Any]], Problem | None]:
+class CacheError(ValueError):
+    """Why a link cache file cannot be used: unreadable, not JSON, or of another version."""
+
+
+def read_entries(path: Path) -> dict[str, dict[str, Any]] | None:
+    """The records of the link cache at ``path``, ``None`` when there is no such file.
+
+    The one reader of the file format, for the checker and for ``medad
+    stats``; records that are not objects are dropped.  Raises
+    :class:`CacheError` for a file that exists but cannot be used.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}, None
+        return None
     except (OSError, UnicodeDecodeError) as exc:
-        return {}, _corrupt(path, str(exc))
+        raise CacheError(str(exc)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return {}, _corrupt(path, f"not JSON ({exc.msg} at line {exc.lineno})")
+        raise CacheError(f"not JSON ({exc.msg} at line {exc.lineno})") from None
     entries = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(data, dict) or data.get("version") != VERSION or \
             not isinstance(entries, dict):
-        return {}, _corrupt(path, "not a medad link cache of this version")
-    return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, dict)}, None
+        raise CacheError("not a medad link cache of this version")
+    return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, dict)}
+
+
+def _read(path: Path) -> tuple[dict[str, dict[str, Any]], Problem | None]:
+    try:
+        return read_entries(path) or {}, None
+    except CacheError as exc:
+        return {}, _corrupt(path, str(exc))
 
 
 def _corrupt(path: Path, why: str) -> Problem:
