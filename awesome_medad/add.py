@@ -20,7 +20,7 @@ import difflib
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -131,12 +131,15 @@ def build_paper(catalogue: Catalogue, request: Request, meta: Metadata | None) -
     if not _ID_RE.match(paper_id) or paper_id in taken:
         why = "is already used" if paper_id in taken else f"must match {ID_PATTERN}"
         raise BadRequest(f"paper id '{paper_id}' {why}; choose another with --id")
+    arxiv = _identifier(request.arxiv or (meta.arxiv if meta else None), arxiv_id, links,
+                        "--arxiv", "an arXiv id such as 2007.13559")
+    doi = _identifier(request.doi or (meta.doi if meta else None), doi_from_text, links,
+                      "--doi", "a DOI such as 10.1016/j.media.2020.101713")
     return Paper(
         id=paper_id, title=title, sections=sections, index=len(catalogue.papers),
         short=request.short, authors=tuple(_one_line("--authors", a) for a in authors),
         et_al=request.et_al, venue=_one_line("--venue", venue) if venue else None, year=year,
-        links=links, arxiv=_arxiv(request, meta, links), doi=_doi(request, meta, links),
-    )
+        links=links, arxiv=arxiv, doi=doi)
 
 
 def _one_line(option: str, value: str) -> str:
@@ -162,26 +165,19 @@ def _links(request: Request, meta: Metadata | None) -> tuple[tuple[str, str], ..
     return tuple(links)
 
 
-def _arxiv(request: Request, meta: Metadata | None, links: tuple[tuple[str, str], ...]) -> (
-        str | None):
-    given = request.arxiv or (meta.arxiv if meta else None)
-    if given:
-        found = arxiv_id(given)
-        if found is None:
-            raise BadRequest(f"--arxiv {given!r} is not an arXiv id such as 2007.13559")
-        return found
-    return next((arxiv_id(url) for _, url in links if arxiv_id(url)), None)
+def _identifier(given: str | None, parse: Callable[[str], str | None],
+                links: tuple[tuple[str, str], ...], option: str, example: str) -> str | None:
+    """The id given (``--arxiv``/``--doi`` or the fetched metadata), else the first link's.
 
-
-def _doi(request: Request, meta: Metadata | None, links: tuple[tuple[str, str], ...]) -> (
-        str | None):
-    given = request.doi or (meta.doi if meta else None)
+    A given id that does not parse is an error naming the option; ids found
+    in links are only a fallback, so a bad link never blocks ``add``.
+    """
     if given:
-        found = doi_from_text(given)
+        found = parse(given)
         if found is None:
-            raise BadRequest(f"--doi {given!r} is not a DOI such as 10.1016/j.media.2020.101713")
+            raise BadRequest(f"{option} {given!r} is not {example}")
         return found
-    return next((doi_from_text(url) for _, url in links if doi_from_text(url)), None)
+    return next((found for _, url in links if (found := parse(url))), None)
 
 
 def append_paper(text: str, catalogue: Catalogue, paper: Paper, display: str) -> Added:

@@ -43,12 +43,7 @@ import yaml
 
 from awesome_medad.errors import MedadError
 from awesome_medad.problems import Level, Location, Problem
-from awesome_medad.yamlsource import Crumb, load
-
-try:  # pragma: no cover - depends on how PyYAML was built
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+from awesome_medad.yamlsource import SAFE_LOADER, Crumb, load
 
 _BOM = "\ufeff"
 _COMMENT_RE = re.compile(r"(?:^|(?<=[ \t]))#", re.M)
@@ -80,7 +75,7 @@ def _newline(text: str) -> str:
 
 def _compose(text: str, display: str) -> yaml.Node:
     load(text, display)  # full validation of the YAML layer, with positioned errors
-    node = yaml.compose(text, Loader=_Loader)
+    node = yaml.compose(text, Loader=SAFE_LOADER)
     assert node is not None  # load() refused empty documents
     return node
 

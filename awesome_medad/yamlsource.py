@@ -28,10 +28,12 @@ MAX_BYTES = 8 * 1024 * 1024  # ~170,000 papers; a real list is far below 1 MiB
 MAX_DEPTH = 64
 Crumb = tuple[str | int, ...]
 
+# The fastest safe loader this PyYAML has (libyaml's when it was built with it); every module
+# that composes or parses YAML uses this one, so all read a file the same way.
 try:  # pragma: no cover - depends on how PyYAML was built
-    _Loader: Any = yaml.CSafeLoader
+    SAFE_LOADER: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+    SAFE_LOADER = yaml.SafeLoader
 
 _CONSTRUCTOR = yaml.SafeLoader("")
 
@@ -97,7 +99,7 @@ def load(text: str, display: str) -> tuple[Any, SourceMap]:
         raise _fail(display, 1, 1, "the file is empty",
                     "a catalogue needs at least 'title', 'sections' and 'papers'")
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -126,7 +128,7 @@ def _place_aliases(text: str, converter: _Converter) -> None:
     document order and never descends into a repeated node, so the k-th alias
     event of the stream is the k-th repeated node it met.
     """
-    marks = [event.start_mark for event in yaml.parse(text, Loader=_Loader)
+    marks = [event.start_mark for event in yaml.parse(text, Loader=SAFE_LOADER)
              if isinstance(event, yaml.AliasEvent) and event.start_mark is not None]
     for (index, crumb), mark in zip(converter.aliases, marks, strict=False):
         where = Location(converter.source.path, mark.line + 1, mark.column + 1)

@@ -172,6 +172,21 @@ def test_add_by_hand_cross_listed_with_extra_links(project: Path) -> None:
             "[[pdf]](https://example.org/a.pdf) [[project page]](https://example.org)") in readme
 
 
+@pytest.mark.parametrize("args, arxiv, doi", [
+    (("--pdf", "https://arxiv.org/pdf/2001.00001v2.pdf", "--link",
+      "doi=https://doi.org/10.5555/Found.In.Link"), "2001.00001", "10.5555/found.in.link"),
+    (("--pdf", "https://arxiv.org/abs/2001.00001", "--arxiv", "arXiv:2002.00002v3",
+      "--doi", "doi:10.5555/GIVEN"), "2002.00002", "10.5555/given"),
+    (("--pdf", "https://example.org/a.pdf"), None, None),
+])
+def test_arxiv_and_doi_given_win_over_those_in_links(project: Path, args: tuple[str, ...],
+                                                     arxiv: str | None, doi: str | None) -> None:
+    code, _, err = run("add", "--title", "Ids", "--section", "brain-ct", *args, "--no-input")
+    assert code == 0, err
+    paper = load_catalogue(project).papers[-1]
+    assert (paper.title, paper.arxiv, paper.doi) == ("Ids", arxiv, doi)
+
+
 def test_dry_run_prints_the_block_and_writes_nothing(project: Path) -> None:
     code, out, err = run("add", "2106.05735", "--section", "other-modalities", "--dry-run",
                          "--no-input")
@@ -218,6 +233,10 @@ def test_prompts_on_a_terminal(project: Path, monkeypatch: pytest.MonkeyPatch) -
     (("10.9999/unknown", "--section", "brain-ct"),
      "Crossref does not know the DOI 10.9999/unknown"),
     (("2101.99999", "--section", "brain-ct"), "arXiv does not know the paper 2101.99999"),
+    (("--title", "T", "--section", "brain-ct", "--arxiv", "nope"),
+     "--arxiv 'nope' is not an arXiv id such as 2007.13559"),
+    (("--title", "T", "--section", "brain-ct", "--doi", "10/x"),
+     "--doi '10/x' is not a DOI such as 10.1016/j.media.2020.101713"),
 ])
 def test_errors_exit_2_and_leave_the_file(project: Path, args: tuple[str, ...],
                                           message: str) -> None:
