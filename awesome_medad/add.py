@@ -17,15 +17,12 @@ Example::
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from awesome_medad.catalogue import Catalogue, Paper, build_catalogue, url_problem
-from awesome_medad.errors import MedadError, WriteError
+from awesome_medad.errors import MedadError
 from awesome_medad.ids import arxiv_id, doi_from_text, make_paper_id
 from awesome_medad.metadata import Metadata
 from awesome_medad.problems import Level, Problem
@@ -230,80 +227,3 @@ def _owner(catalogue: Catalogue, problem: Problem) -> str:
         if catalogue.source.where(paper.crumb).line <= line:
             owner = paper.id
     return owner
-
-
-# -- writing the catalogue and the README together ------------------------------------------
-
-
-def write_together(files: Sequence[tuple[Path, str]]) -> None:
-    """Write every file or none (``add --render``: the catalogue and its README).
-
-    Each new text is first written in full to a temporary file beside its
-    target, so a missing directory, a full disk or a read-only place fails
-    before anything changed; the existing files are copied to backups beside
-    them; only then are the targets replaced, one ``os.replace`` each.
-    Should a later replace still fail, the earlier targets are put back from
-    their backups, so a failed command leaves every file as it was.
-    """
-    staged: list[Path] = []
-    backups: list[Path | None] = []
-    try:
-        for path, text in files:
-            staged.append(_stage(path, text.encode("utf-8")))
-        backups += [_backup(path) for path, _ in files]
-        _replace_all([path for path, _ in files], staged, backups)
-    finally:
-        for leftover in [*staged, *(b for b in backups if b is not None)]:
-            leftover.unlink(missing_ok=True)
-
-
-def _stage(path: Path, data: bytes) -> Path:
-    """``data`` in a temporary file in ``path``'s directory, with ``path``'s permissions."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise _not_written(path, exc) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(name, mode)
-    except BaseException as exc:
-        Path(name).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _not_written(path, exc) from exc
-        raise
-    return Path(name)
-
-
-def _backup(path: Path) -> Path | None:
-    """A copy of the file now at ``path`` (``None`` when there is no file to restore)."""
-    if not path.is_file():
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _not_written(path, exc) from exc
-    return _stage(path, data)
-
-
-def _replace_all(targets: list[Path], staged: list[Path], backups: list[Path | None]) -> None:
-    done = 0
-    try:
-        for target, new in zip(targets, staged, strict=True):
-            os.replace(new, target)
-            done += 1
-    except OSError as exc:
-        for target, backup in zip(targets[:done], backups[:done], strict=True):
-            if backup is None:
-                target.unlink(missing_ok=True)
-            else:
-                os.replace(backup, target)
-        raise _not_written(targets[done], exc) from exc
-
-
-def _not_written(path: Path, exc: OSError) -> WriteError:
-    return WriteError(f"cannot write {path}: {exc.strerror or exc}; no file was changed")

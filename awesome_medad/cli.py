@@ -517,8 +517,8 @@ def add(source: str | None, catalogue_path: Path, sections: tuple[str, ...], tit
 def _write_added(catalogue_path: Path, added: Any, render_readme: bool,
                  readme_path: Path) -> None:
     """Write the catalogue (and README): both or neither, README rendered before any write."""
-    from awesome_medad.add import write_together
     from awesome_medad.catalogue import build_catalogue
+    from awesome_medad.fsutil import write_together
     from awesome_medad.render import render as render_markdown
     from awesome_medad.yamlsource import load
 

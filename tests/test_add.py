@@ -18,11 +18,9 @@ from awesome_medad.add import (
     parse_link,
     resolve_section,
     split_authors,
-    write_together,
 )
 from awesome_medad.catalogue import load_catalogue
 from awesome_medad.cli import main
-from awesome_medad.errors import WriteError
 from awesome_medad.render import render
 from tests.api_server import ApiServer, api_server
 from tests.conftest import REPO
@@ -311,26 +309,6 @@ def test_render_into_an_unwritable_place_changes_no_file(project: Path, readme: 
     assert readme_before.read_text(encoding="utf-8") == "old readme\n"
     assert sorted(p.name for p in project.parent.parent.rglob("*")) == [
         "README.md", "data", "papers.yaml"]  # no temporary file left behind
-
-
-def test_write_together_puts_the_first_file_back_when_the_second_fails(tmp_path: Path) -> None:
-    first = tmp_path / "papers.yaml"
-    first.write_bytes(b"old: 1\r\n")
-    first.chmod(0o600)
-    second = tmp_path / "README.md"
-    second.mkdir()  # staging works beside it; replacing a directory by a file fails
-    (second / "keep").write_text("x")
-    with pytest.raises(WriteError, match="cannot write .*README.md: .*no file was changed"):
-        write_together([(first, "new: 2\n"), (second, "# R\n")])
-    assert first.read_bytes() == b"old: 1\r\n" and first.stat().st_mode & 0o777 == 0o600
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "papers.yaml"]
-    missing = tmp_path / "new.yaml"
-    with pytest.raises(WriteError):
-        write_together([(missing, "new: 1\n"), (second, "# R\n")])
-    assert not missing.exists()  # a file created by the failed write is removed again
-    write_together([(first, "new: 2\n"), (tmp_path / "R.md", "# R\n")])
-    assert first.read_text() == "new: 2\n" and (tmp_path / "R.md").read_text() == "# R\n"
-    assert first.stat().st_mode & 0o777 == 0o600  # permissions kept
 
 
 @pytest.mark.parametrize("papers", ["papers: []\n", "papers: [ ]   \n", "papers: []"])
