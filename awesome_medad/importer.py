@@ -43,6 +43,7 @@ from awesome_medad.catalogue import Catalogue, Paper, Section, url_problem
 from awesome_medad.errors import InvalidInput
 from awesome_medad.ids import arxiv_id, doi_from_text, is_code_host, make_paper_id, section_id
 from awesome_medad.problems import Level, Location, Problem, sorted_problems
+from awesome_medad.render import unescape
 from awesome_medad.slugs import Slugger
 from awesome_medad.venues import is_venue, year_from_venue
 from awesome_medad.yamlsource import Crumb
@@ -354,10 +355,6 @@ def segments(text: str) -> list[_Seg]:
 # -- entries --------------------------------------------------------------
 
 
-def _unescape(text: str) -> str:
-    return text.replace("\\[", "[").replace("\\]", "]")
-
-
 def _strip_markup(text: str) -> str:
     """``**[CVPR' 19]**`` -> ``CVPR' 19``: the words of a label or field."""
     text = text.strip()
@@ -368,7 +365,7 @@ def _strip_markup(text: str) -> str:
                 stripped) - 1:
             stripped = stripped[1:-1]
         if stripped == text:
-            return _unescape(text.strip())
+            return unescape(text.strip())
         text = stripped
 
 
@@ -434,7 +431,7 @@ def parse_bracketed(segs: Sequence[_Seg]) -> _Fields | None:
     if any(a.kind == "bracket" and b.kind == "bracket" for a, b in pairs):
         return None  # [a][b] is a reference link, not two fields
     fields = _Fields()
-    texts = [_unescape(b.text.strip()) for b in brackets]
+    texts = [unescape(b.text.strip()) for b in brackets]
     if len(texts) == 3 or (len(texts) == 2 and _ET_AL_RE.match(texts[0])):
         found = _authors(texts[0]) or _single_author(texts[0])
         if found is None:
@@ -600,7 +597,7 @@ def _toc_entries(block: _Block) -> list[tuple[str, str, int]] | None:
         match = _TOC_LINE_RE.match(line)
         if not match:
             return None
-        found.append((_unescape(match["label"]), match["anchor"], block.line + offset))
+        found.append((unescape(match["label"]), match["anchor"], block.line + offset))
     return found
 
 

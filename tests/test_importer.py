@@ -392,3 +392,24 @@ def test_an_invalid_result_is_reported_against_the_markdown_line() -> None:
         "as a medad bug), then import again) [import]"]
     assert str(caught.value).startswith("l.md: cannot import this list; nothing was written")
     assert to_yaml(result) == dump(result.catalogue)
+
+
+BACKSLASH_TITLES = [
+    "A \\ B", "C:\\data\\[raw]", "Ends in a backslash \\", "\\[not a link\\]", "[x] \\\\ [y]",
+    "a]\\[b",
+]
+
+
+@pytest.mark.parametrize("title", BACKSLASH_TITLES)
+def test_titles_with_backslashes_and_brackets_round_trip(title: str) -> None:
+    """render escapes ``\\``, ``[`` and ``]``; import undoes exactly that (render.unescape)."""
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    text = ("title: T\nsections:\n  - id: mri\n    heading: Brain MRI\npapers:\n"
+            f'  - id: p\n    authors: [Chen]\n    title: "{quoted}"\n'
+            '    venue: "MIDL\'18 [x]\\\\"\n'
+            "    sections: [mri]\n    links:\n      pdf: https://example.org/p.pdf\n")
+    catalogue = build_catalogue(*load(text, "t.yaml"))
+    assert catalogue.papers[0].title == title
+    again = import_list(render(catalogue), "README.md")
+    (paper,) = again.catalogue.papers
+    assert (paper.raw, paper.title, paper.venue) == (None, title, "MIDL'18 [x]\\")
