@@ -8,15 +8,27 @@ command so that ``medad --version`` stays as quick as importing click.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from awesome_medad import __version__
 
+if TYPE_CHECKING:  # for annotations only: the modules themselves are imported by each command
+    from awesome_medad.add import Added
+    from awesome_medad.catalogue import Catalogue
+    from awesome_medad.config import Config
+    from awesome_medad.errors import InvalidInput
+    from awesome_medad.fixes import Fix, LiveResult
+    from awesome_medad.links import LinkSettings, LiveCheck
+    from awesome_medad.problems import Problem
+    from awesome_medad.report import RuleCatalogue
+
 F = TypeVar("F", bound=Callable[..., Any])
+# The values of the live link check's options (link_check_options): numbers, flags, a path.
+LinkOption = int | float | bool | Path | None
 DEFAULT_CATALOGUE = "data/papers.yaml"
 DEFAULT_README = "README.md"
 
@@ -30,7 +42,7 @@ def catalogue_option(func: F) -> F:
     return option(func)
 
 
-def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+def _remember(ctx: click.Context, param: click.Parameter, value: int) -> None:
     """Keep -q/-v in the context's shared ``meta``, so group and command options add up."""
     if value:
         key = f"medad.{param.name}"
@@ -276,7 +288,7 @@ def link_check_options(func: F) -> F:
     return func
 
 
-def _link_settings(config: Any) -> Any:
+def _link_settings(config: Config) -> LinkSettings:
     """The link-check settings of the configuration and environment; a bad value exits 2."""
     import os
 
@@ -292,7 +304,7 @@ def _link_settings(config: Any) -> Any:
                            "invalid link-check configuration") from None
 
 
-def _live_check(config: Any, fmt: str, opts: dict[str, Any]) -> Any:
+def _live_check(config: Config, fmt: str, opts: Mapping[str, LinkOption]) -> LiveCheck:
     """The live link check for the lint runner, configured from file, options and environment."""
     import os
 
@@ -331,7 +343,7 @@ def _live_check(config: Any, fmt: str, opts: dict[str, Any]) -> Any:
 def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offline: bool,
          fmt: str, strict: bool, config_path: Path | None, fix: bool = False,
          summary_path: Path | None = None,
-         **link_opts: Any) -> None:
+         **link_opts: LinkOption) -> None:
     """Check the catalogue and README (or Markdown FILES): anchors, duplicates, links.
 
     Exit 0 when there are no errors, 1 when there are (or warnings with
@@ -374,7 +386,7 @@ def lint(files: tuple[Path, ...], catalogue_path: Path, readme_path: Path, offli
     sys.exit(1 if has_errors(problems, strict) else 0)
 
 
-def _append_summary(path: Path, problems: list[Any]) -> None:
+def _append_summary(path: Path, problems: list[Problem]) -> None:
     """Append the Markdown table (GitHub's step summary file is appended to, by design)."""
     from awesome_medad.errors import WriteError
     from awesome_medad.report import to_markdown
@@ -387,7 +399,7 @@ def _append_summary(path: Path, problems: list[Any]) -> None:
     detail(f"appended the summary table to {path}")
 
 
-def _report_invalid(exc: Any, fmt: str, rules: Any) -> None:
+def _report_invalid(exc: InvalidInput, fmt: str, rules: RuleCatalogue) -> None:
     """Bad input: every problem on stderr (``file:line:col: level: breadcrumb: message``).
 
     Machine formats also get them on stdout, so CI annotations show where the input is broken.
@@ -410,7 +422,7 @@ def _stdin_is_tty() -> bool:
     return sys.stdin.isatty()
 
 
-def _read_catalogue(catalogue_path: Path) -> tuple[str, Any]:
+def _read_catalogue(catalogue_path: Path) -> tuple[str, Catalogue]:
     """The catalogue's exact text (a BOM kept, for byte-preserving edits) and its model."""
     from awesome_medad.catalogue import build_catalogue
     from awesome_medad.yamlsource import load, read_text
@@ -420,7 +432,7 @@ def _read_catalogue(catalogue_path: Path) -> tuple[str, Any]:
     return exact, build_catalogue(*load(text, str(catalogue_path)))
 
 
-def _prompt_sections(catalogue: Any) -> tuple[str, ...]:
+def _prompt_sections(catalogue: Catalogue) -> tuple[str, ...]:
     from awesome_medad.add import section_choices
 
     choices = section_choices(catalogue)
@@ -437,7 +449,7 @@ def _prompt_sections(catalogue: Any) -> tuple[str, ...]:
     return tuple(picked)
 
 
-def _missing(what: str, catalogue: Any | None = None) -> click.UsageError:
+def _missing(what: str, catalogue: Catalogue | None = None) -> click.UsageError:
     if catalogue is None:
         return click.UsageError(f"{what} is missing (and --no-input, or no terminal, forbids "
                                 "asking)")
@@ -514,7 +526,7 @@ def add(source: str | None, catalogue_path: Path, sections: tuple[str, ...], tit
     _write_added(catalogue_path, added, render_readme, readme_path)
 
 
-def _write_added(catalogue_path: Path, added: Any, render_readme: bool,
+def _write_added(catalogue_path: Path, added: Added, render_readme: bool,
                  readme_path: Path) -> None:
     """Write the catalogue (and README): both or neither, README rendered before any write."""
     from awesome_medad.catalogue import build_catalogue
@@ -593,7 +605,8 @@ def fmt(catalogue_path: Path, check: bool) -> None:
     click.echo(f"formatted {catalogue_path}")
 
 
-def _lint_and_fix(catalogue_path: Path, readme_path: Path, config: Any, live: Any) -> list[Any]:
+def _lint_and_fix(catalogue_path: Path, readme_path: Path, config: Config,
+                  live: LiveCheck | None) -> list[Problem]:
     """``lint --fix``: plan the fixes, lint, and write only if every input proved valid.
 
     The lint reads the catalogue as it would be written (a temporary copy,
@@ -630,8 +643,8 @@ def _lint_and_fix(catalogue_path: Path, readme_path: Path, config: Any, live: An
     return problems
 
 
-def _apply_fixes(catalogue_path: Path, text: str, catalogue: Any = None,
-                 results: Any = None) -> tuple[str, list[Any]]:
+def _apply_fixes(catalogue_path: Path, text: str, catalogue: Catalogue | None = None,
+                 results: Mapping[str, LiveResult] | None = None) -> tuple[str, list[Fix]]:
     """``text`` with the safe link fixes applied, and the fixes; in memory, nothing written."""
     from awesome_medad.catalogue import build_catalogue
     from awesome_medad.fixes import apply_fixes, plan_fixes
@@ -643,8 +656,8 @@ def _apply_fixes(catalogue_path: Path, text: str, catalogue: Any = None,
     return apply_fixes(text, fixes, str(catalogue_path)), fixes
 
 
-def _apply_live_fixes(catalogue_path: Path, text: str, outcomes: Any,
-                      problems: list[Any]) -> tuple[str, list[Any], list[Any]]:
+def _apply_live_fixes(catalogue_path: Path, text: str, outcomes: Mapping[str, LiveResult],
+                      problems: list[Problem]) -> tuple[str, list[Fix], list[Problem]]:
     """Fixes the live check made possible (permanent redirects, proven https); their findings go.
 
     The offline fixes were planned before linting; these after, so the findings

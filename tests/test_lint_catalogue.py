@@ -13,20 +13,10 @@ from awesome_medad.errors import InvalidInput
 from awesome_medad.lint.runner import collect_link_targets, lint_catalogue, load_subject
 from awesome_medad.problems import Level, Location, Problem
 from awesome_medad.render import render
-from tests.conftest import REPO
+from tests.conftest import MINIMAL, REPO
 
-HEAD = """\
-title: Test list
-sections:
-  - id: dl
-    heading: Deep learning
-    sections:
-      - id: mri
-        heading: Brain MRI
-      - id: ct
-        heading: Brain CT
-papers:
-"""
+# The shared minimal catalogue up to its papers, which each test supplies.
+HEAD = MINIMAL[:MINIMAL.index("papers:\n") + len("papers:\n")]
 
 PAPER_A = """\
   - id: chen2018
