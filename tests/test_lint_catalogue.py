@@ -184,6 +184,43 @@ def test_lint_ignore_on_a_paper(write: Callable[..., Path]) -> None:
     assert found(lint(write, ignored), "url-insecure") == []
 
 
+@pytest.mark.parametrize(("ignore", "expected"), [
+    # flow list: each unknown id at its own item; a known one is fine
+    ("    lint-ignore: [url-insecure, url-insecur, no-such-thing]\n",
+     [(13, 33, "'chen2018' ignores 'url-insecur', which is not a rule",
+       "did you mean 'url-insecure'?"),
+      (13, 46, "'chen2018' ignores 'no-such-thing', which is not a rule", None)]),
+    ("    lint-ignore: [al]\n",
+     [(13, 19, "'chen2018' ignores 'al', which is not a rule", "did you mean 'all'?")]),
+    # block list
+    ("    lint-ignore:\n      - duplicate-url\n      - venue_year\n",
+     [(15, 9, "'chen2018' ignores 'venue_year', which is not a rule",
+       "did you mean 'venue-year'?")]),
+    ("    lint-ignore: [url-insecure, venue-year, link-dead]\n", []),
+    # "all" silences every finding of the paper, this one included
+    ("    lint-ignore: [all, no-such-thing]\n", []),
+    ("    lint-ignore: [lint-ignore-unknown, no-such-thing]\n", []),
+])
+def test_lint_ignore_with_an_unknown_rule_is_reported(
+        write: Callable[..., Path], ignore: str,
+        expected: list[tuple[int, int, str, str | None]]) -> None:
+    paper = PAPER_A.replace("    venue:", ignore + "    venue:")
+    problems = [p for p in lint(write, paper + PAPER_B) if p.rule == "lint-ignore-unknown"]
+    assert [(p.line, p.column, p.message, p.hint if p.hint.startswith("did") else None)
+            for p in problems] == expected
+    assert all(p.level is Level.WARNING and p.path == "papers.yaml" for p in problems)
+    if len(expected) == 2:
+        assert problems[1].hint.startswith("known: all, anchor-missing, cross-listed, ")
+        assert problems[0].breadcrumb == ("papers", 0, "lint-ignore", 1)
+
+
+def test_lint_ignore_unknown_can_be_switched_off(write: Callable[..., Path]) -> None:
+    paper = PAPER_A.replace("    venue:", "    lint-ignore: [typo]\n    venue:")
+    assert len(found(lint(write, paper), "lint-ignore-unknown")) == 1
+    config = Config(rules={"lint-ignore-unknown": None})
+    assert found(lint(write, paper, config=config), "lint-ignore-unknown") == []
+
+
 def test_configured_level_and_off(write: Callable[..., Path]) -> None:
     paper = PAPER_A + PAPER_B.replace("https://example.org", "http://example.org")
     raised = lint(write, paper, config=Config(rules={"url-insecure": Level.ERROR}))

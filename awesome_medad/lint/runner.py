@@ -16,12 +16,16 @@ suppressions and report as the offline rules.  :func:`collect_link_targets`
 builds those targets and can be used on its own.
 
 Suppression: ``lint-ignore: [rule-id]`` on a catalogue paper silences those
-rules for findings located in that paper; in Markdown, an HTML comment
-``<!-- lint-ignore: rule-id -->`` does the same for its own and the next line.
+rules (``all``: every rule) for findings located in that paper; in Markdown,
+an HTML comment ``<!-- lint-ignore: rule-id -->`` does the same for its own
+and the next line.  A paper's ``lint-ignore`` naming no known rule would
+silently do nothing, so it is reported (``lint-ignore-unknown``, with a
+"did you mean").
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -44,6 +48,9 @@ from awesome_medad.problems import Level, Location, Problem, sorted_problems
 from awesome_medad.yamlsource import Crumb
 
 FAMILIES: tuple[ModuleType, ...] = (anchors, duplicates, hygiene, sync, structure)
+LINT_IGNORE_UNKNOWN = Rule("lint-ignore-unknown", Level.WARNING,
+                           "A paper's lint-ignore names a rule that does not exist.")
+RULES = (LINT_IGNORE_UNKNOWN,)  # the runner's own: it alone knows every rule id
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ LiveCheck = Callable[[Sequence[LinkTarget]], Iterable[Problem]]
 
 def all_rules() -> list[Rule]:
     """Every rule: the offline families' and the live link checker's (``links.RULES``)."""
-    rules = [rule for family in FAMILIES for rule in family.RULES]
+    rules = [rule for family in FAMILIES for rule in family.RULES] + list(RULES)
     try:
         links = importlib.import_module("awesome_medad.links")
     except ImportError:
@@ -141,6 +148,21 @@ def _paper_suppression(subject: CatalogueSubject) -> Callable[[Problem], bool]:
         return found.rule in rules or "all" in rules
 
     return suppressed
+
+
+def _unknown_ignores(subject: CatalogueSubject) -> Iterator[Problem]:
+    """A ``lint-ignore`` rule id that matches no rule, at its list item, with a did-you-mean."""
+    known = sorted({rule.id for rule in all_rules()} | {"all"})
+    for paper in subject.catalogue.papers:
+        for index, rule in enumerate(paper.lint_ignore):
+            if rule in known:
+                continue
+            close = difflib.get_close_matches(rule, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(known)
+            crumb: Crumb = (*paper.crumb, "lint-ignore", index)
+            yield LINT_IGNORE_UNKNOWN.problem(
+                subject.where(crumb), f"'{paper.id}' ignores '{rule}', which is not a rule",
+                hint=hint, breadcrumb=crumb)
 
 
 def _document_suppression(documents: Sequence[Document]) -> Callable[[Problem], bool]:
@@ -218,6 +240,7 @@ def lint_catalogue(catalogue_path: Path, readme_path: Path, config: Config | Non
     # offline rules run here; its findings are collected after them (the result is sorted).
     pending = live(collect_link_targets(subject, config=config)) if live is not None else ()
     problems = list(_families_problems(lambda f: f.check_catalogue(subject, settings)))
+    problems.extend(_unknown_ignores(subject))
     problems.extend(pending)
     readme_docs = [subject.readme] if subject.readme is not None else []
     paper_rule = _paper_suppression(subject)
