@@ -9,6 +9,10 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
+# The shipped catalogue as released (a byte copy of data/papers.yaml at release). Tests of
+# seed fidelity and exact figures use it, so adding or fixing papers in data/papers.yaml
+# never breaks the suite; tests of the repository's health use data/papers.yaml itself.
+SEED_CATALOGUE = FIXTURES / "seed-catalogue.yaml"
 
 MINIMAL = """\
 title: Test list

@@ -9,7 +9,7 @@ import pytest
 
 from awesome_medad.catalogue import load_catalogue, url_problem
 from awesome_medad.errors import InvalidInput
-from tests.conftest import MINIMAL, REPO
+from tests.conftest import MINIMAL, SEED_CATALOGUE
 
 
 def problems_of(path: Path) -> list[str]:
@@ -28,8 +28,8 @@ def test_minimal_catalogue_loads(write: Callable[..., Path]) -> None:
     assert catalogue.source.where(("papers", 0, "links", "pdf")).line == 19
 
 
-def test_shipped_catalogue_has_every_seed_entry() -> None:
-    catalogue = load_catalogue(REPO / "data" / "papers.yaml")
+def test_seed_catalogue_has_every_seed_entry() -> None:
+    catalogue = load_catalogue(SEED_CATALOGUE)
     listings = sum(len(p.sections) for p in catalogue.papers)
     assert (len(catalogue.papers), listings) == (32, 33)
     pnet = [p for p in catalogue.papers if "P-Net" in p.title]

@@ -26,7 +26,7 @@ from awesome_medad.importer import (
 )
 from awesome_medad.render import render
 from awesome_medad.yamlsource import load
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, SEED_CATALOGUE
 
 LISTS = FIXTURES / "lists"
 
@@ -48,8 +48,8 @@ def reload(result: ImportResult) -> ImportResult:
 
 def test_seed_import_equals_the_shipped_catalogue_except_the_footer() -> None:
     result = import_file(FIXTURES / "seed.md")
-    shipped_text = (REPO / "data" / "papers.yaml").read_text(encoding="utf-8")
-    shipped = load_catalogue(REPO / "data" / "papers.yaml")
+    shipped_text = SEED_CATALOGUE.read_text(encoding="utf-8")
+    shipped = load_catalogue(SEED_CATALOGUE)
     assert result.catalogue.footer is None
     assert dataclasses.replace(result.catalogue, footer=shipped.footer) == shipped
     assert dump(result.catalogue, header="") == dump(

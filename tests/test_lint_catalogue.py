@@ -13,7 +13,7 @@ from awesome_medad.errors import InvalidInput
 from awesome_medad.lint.runner import collect_link_targets, lint_catalogue, load_subject
 from awesome_medad.problems import Level, Location, Problem
 from awesome_medad.render import render
-from tests.conftest import MINIMAL, REPO
+from tests.conftest import MINIMAL, SEED_CATALOGUE
 
 # The shared minimal catalogue up to its papers, which each test supplies.
 HEAD = MINIMAL[:MINIMAL.index("papers:\n") + len("papers:\n")]
@@ -55,12 +55,14 @@ def test_clean_catalogue_has_no_findings(write: Callable[..., Path]) -> None:
     assert lint(write, PAPER_A + PAPER_B) == []
 
 
-def test_shipped_catalogue_has_only_its_real_findings() -> None:
+def test_shipped_catalogue_has_only_its_real_findings(tmp_path: Path) -> None:
     """The seed's two real findings, each at the exact YAML line of the value."""
-    yaml_lines = (REPO / "data" / "papers.yaml").read_text(encoding="utf-8").split("\n")
+    readme = tmp_path / "README.md"
+    readme.write_text(render(load_catalogue(SEED_CATALOGUE)), encoding="utf-8")
+    yaml_lines = SEED_CATALOGUE.read_text(encoding="utf-8").split("\n")
     toc_line = yaml_lines.index("    toc: Not yet public (MICCAI 2020)") + 1
     http_line = next(i for i, ln in enumerate(yaml_lines, 1) if "pdf: http://zhoukang" in ln)
-    problems = lint_catalogue(REPO / "data" / "papers.yaml", REPO / "README.md",
+    problems = lint_catalogue(SEED_CATALOGUE, readme,
                               display="data/papers.yaml", readme_display="README.md")
     assert [(p.rule, p.level, p.line, p.column) for p in problems] == [
         ("toc-label", Level.WARNING, toc_line, 10),

@@ -11,12 +11,12 @@ import pytest
 
 from awesome_medad.catalogue import Catalogue, Paper, Section, load_catalogue
 from awesome_medad.render import format_date, link_target, render, render_entry
-from tests.conftest import MINIMAL, REPO
+from tests.conftest import MINIMAL, REPO, SEED_CATALOGUE
 
 
 @pytest.fixture(scope="module")
 def shipped() -> Catalogue:
-    return load_catalogue(REPO / "data" / "papers.yaml")
+    return load_catalogue(SEED_CATALOGUE)
 
 
 def test_shipped_catalogue_renders_the_seed_byte_for_byte(shipped: Catalogue,
@@ -26,12 +26,13 @@ def test_shipped_catalogue_renders_the_seed_byte_for_byte(shipped: Catalogue,
     assert out[len(seed_text):].startswith("\n---\n\n## For maintainers\n")
 
 
-def test_readme_is_the_rendered_catalogue(shipped: Catalogue) -> None:
-    assert (REPO / "README.md").read_text(encoding="utf-8") == render(shipped)
+def test_readme_is_the_rendered_catalogue() -> None:
+    current = load_catalogue(REPO / "data" / "papers.yaml")
+    assert (REPO / "README.md").read_text(encoding="utf-8") == render(current)
 
 
 def test_render_is_deterministic(shipped: Catalogue) -> None:
-    again = load_catalogue(REPO / "data" / "papers.yaml")
+    again = load_catalogue(SEED_CATALOGUE)
     assert render(shipped).encode() == render(again).encode()
 
 

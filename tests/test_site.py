@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from awesome_medad.catalogue import Catalogue, Paper, Section, load_catalogue
 from awesome_medad.cli import main
 from awesome_medad.site import build_page, meta_line, page_data, script_json, write_site
-from tests.conftest import MINIMAL, REPO
+from tests.conftest import MINIMAL, REPO, SEED_CATALOGUE
 
 XSS_TITLE = "<img src=x onerror=alert(1)>"
 SCRIPT_TITLE = "</script><script>window.__medadXss = 2</script><!--"
@@ -150,9 +150,9 @@ def test_csp_allows_exactly_the_inline_script_and_style() -> None:
 
 
 def test_page_is_self_contained_and_deterministic() -> None:
-    catalogue = load_catalogue(REPO / "data" / "papers.yaml")
+    catalogue = load_catalogue(SEED_CATALOGUE)
     page = build_page(catalogue, "data/papers.yaml")
-    assert page == build_page(load_catalogue(REPO / "data" / "papers.yaml"), "data/papers.yaml")
+    assert page == build_page(load_catalogue(SEED_CATALOGUE), "data/papers.yaml")
     assert "@@" not in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing loaded remotely
     assert len(embedded_data(page)["papers"]) == len(catalogue.papers) == 32

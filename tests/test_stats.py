@@ -17,7 +17,7 @@ from awesome_medad.dump import dump
 from awesome_medad.errors import InvalidInput
 from awesome_medad.render import render
 from awesome_medad.stats import _nice_max, chart_data, chart_svg, compute, describe, render_tables
-from tests.conftest import MINIMAL, REPO
+from tests.conftest import MINIMAL, REPO, SEED_CATALOGUE
 
 STATS_YAML = """\
 title: Stats list
@@ -264,7 +264,7 @@ def test_colour_only_when_asked(catalogue: Catalogue) -> None:
 
 
 def test_shipped_catalogue_stats() -> None:
-    stats = compute(load_catalogue(REPO / "data" / "papers.yaml")).as_json()
+    stats = compute(load_catalogue(SEED_CATALOGUE)).as_json()
     assert (stats["papers"], stats["listings"]) == (32, 33)  # P-Net is cross-listed
     assert stats["years"] == [{"year": 2017, "papers": 2}, {"year": 2018, "papers": 4},
                               {"year": 2019, "papers": 10}, {"year": 2020, "papers": 16}]
