@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ipaddress
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +38,33 @@ papers:
     links:
       pdf: https://arxiv.org/abs/1806.04972
 """
+
+
+def _loopback(host: str) -> bool:
+    if host in {"localhost", "localhost.localdomain"} or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Name lookups of anything but loopback fail, as they do in CI (which has no network).
+
+    A safety net for developers' machines: a test that would reach a real host by
+    mistake behaves exactly as in CI instead of depending on the internet.
+    """
+    real = socket.getaddrinfo
+
+    def loopback_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host is None or _loopback(str(host)):
+            return real(host, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known (tests stay local)")
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+    yield
 
 
 @pytest.fixture

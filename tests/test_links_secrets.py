@@ -46,7 +46,8 @@ def test_github_token_only_to_the_api_host_and_never_shown(
             monkeypatch.setenv("MEDAD_GITHUB_API", api.base)
             report = run_link_check([LinkTarget("https://github.com/a/b", (loc(1),))],
                                     fast_settings(tmp_path, github_token=TOKEN, retries=0,
-                                                  dns_canaries=("c.invalid",)))
+                                                  connect_to={"github.com:443":
+                                                              ("127.0.0.5", 9)}))
     assert api.seen[0].headers["Authorization"] == f"Bearer {TOKEN}"
     assert elsewhere.seen and all("Authorization" not in s.headers for s in elsewhere.seen)
     assert TOKEN not in repr(fast_settings(github_token=TOKEN))
