@@ -91,8 +91,32 @@ def test_concurrent_runs_keep_each_others_results(tmp_path: Path) -> None:
     again = LinkCache.open(path, 3600, Redactor(()))
     assert again.get("https://a.example/") is not None
     assert again.get("https://b.example/") is not None
-    assert list(tmp_path.iterdir()) == [path] or sorted(p.name for p in tmp_path.iterdir()) == [
-        ".gitignore", "links.json"]  # no temporary file left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".gitignore", "links.json", "links.json.lock"]  # no temporary file left behind
+
+
+def test_simultaneous_saves_lose_nothing(tmp_path: Path) -> None:
+    """Many runs saving at the same moment: the lock keeps every run's results."""
+    import threading
+
+    path = tmp_path / "links.json"
+    barrier = threading.Barrier(8)
+
+    def one_run(n: int) -> None:
+        cache = LinkCache.open(path, 3600, Redactor(()))
+        for i in range(20):
+            url = f"https://run{n}.example/{i}"
+            cache.put(url, Outcome(url, "ok", checked_at=time.time()))
+        barrier.wait()
+        cache.save()
+
+    threads = [threading.Thread(target=one_run, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    saved = json.loads(path.read_text())["entries"]
+    assert len(saved) == 8 * 20
 
 
 def test_failures_are_recorded_but_never_served(tmp_path: Path) -> None:

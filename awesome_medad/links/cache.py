@@ -16,8 +16,10 @@ for API answers)::
   ``.gitignore`` of its own when medad creates it elsewhere) and is what CI
   persists with ``actions/cache`` (``path: .medad-cache``).
 * Writes are atomic (:func:`awesome_medad.fsutil.atomic_write`), and a save
-  first re-reads the file and keeps what another run added meanwhile, so two
-  concurrent runs neither corrupt it nor drop each other's results.
+  re-reads the file and keeps what another run added meanwhile, holding an
+  advisory lock (``links.json.lock``, POSIX ``flock``) from the read to the
+  replace, so two concurrent runs neither corrupt it nor drop each other's
+  results.
 * A file that cannot be read is discarded with a ``link-cache`` warning
   instead of failing the run.
 * Secrets never reach it: every string goes through the redactor.
@@ -27,7 +29,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -97,14 +100,16 @@ class LinkCache:
             return
         from awesome_medad.fsutil import atomic_write
 
-        merged, _ = _read(self.path)  # what other runs wrote since we loaded
-        merged.update(self.changes)
-        merged = {k: v for k, v in merged.items() if self._fresh(v)}
-        text = json.dumps({"version": VERSION, "entries": merged}, indent=1, sort_keys=True)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _ignore_dir(self.path.parent)
-            atomic_write(self.path, self.redactor.clean(text) + "\n")
+            with _locked(self.path):
+                merged, _ = _read(self.path)  # what other runs wrote since we loaded
+                merged.update(self.changes)
+                merged = {k: v for k, v in merged.items() if self._fresh(v)}
+                text = json.dumps({"version": VERSION, "entries": merged}, indent=1,
+                                  sort_keys=True)
+                atomic_write(self.path, self.redactor.clean(text) + "\n")
         except (OSError, WriteError) as exc:
             self.problems.append(Problem(Location(str(self.path)), RULE, Level.WARNING,
                                          f"could not write the link cache: {exc}"))
@@ -115,6 +120,22 @@ class LinkCache:
         if not isinstance(checked, (int, float)) or isinstance(checked, bool):
             return False
         return 0 <= self.clock() - checked <= self.ttl
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock beside ``path`` (a no-op where ``fcntl`` is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: atomic replace alone
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class CacheError(ValueError):
