@@ -137,7 +137,9 @@ def tracked_adapter_class(connect_to: ConnectTo | None = None) -> type[Any]:
         finally:  # the Host header is written later, from the original port
             conn._dns_host, conn.port = saved
 
-    class TrackedHTTP(HTTPConnection):
+    class Tracked(HTTPConnection):
+        """Registers its socket for the deadline watchdog and honours ``connect-to``."""
+
         def connect(self) -> None:
             _register(self)
             super().connect()
@@ -149,17 +151,11 @@ def tracked_adapter_class(connect_to: ConnectTo | None = None) -> type[Any]:
             _register(self)
             super().request(*args, **kwargs)
 
-    class TrackedHTTPS(HTTPSConnection):
-        def connect(self) -> None:
-            _register(self)
-            super().connect()
+    class TrackedHTTP(Tracked):
+        pass
 
-        def _new_conn(self) -> socket.socket:
-            return new_conn(self, super()._new_conn)
-
-        def request(self, *args: Any, **kwargs: Any) -> None:
-            _register(self)
-            super().request(*args, **kwargs)
+    class TrackedHTTPS(Tracked, HTTPSConnection):
+        pass
 
     class TrackedPool(HTTPConnectionPool):
         ConnectionCls = TrackedHTTP
