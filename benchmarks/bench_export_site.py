@@ -18,32 +18,21 @@ from __future__ import annotations
 import argparse
 import functools
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from synth import generate  # noqa: E402
+from timing import median_seconds  # noqa: E402
 
 FORMATS = ("bibtex", "csl-json", "csv", "json")
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 QUERY = "anomaly detection"
 
-
-def median_seconds(cmd: list[str], runs: int) -> float:
-    """Median wall-clock time of ``runs`` whole-process runs (after one warm-up)."""
-    subprocess.run(cmd, check=True, capture_output=True)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def process_figures(catalogue: Path, out: Path, runs: int) -> None:

@@ -12,28 +12,17 @@ Markdown file (mistune parse + positions + every rule).
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from synth import generate  # noqa: E402
+from timing import median_seconds  # noqa: E402
 
 MEDAD = [sys.executable, "-m", "awesome_medad"]
 
-
-def median_seconds(cmd: list[str], runs: int, cwd: Path) -> float:
-    """Median wall-clock time of ``runs`` whole-process runs (after one warm-up)."""
-    subprocess.run(cmd, check=True, capture_output=True, cwd=cwd)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, cwd=cwd)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def markdown_list(work: Path, megabytes: float) -> Path:

@@ -10,26 +10,13 @@ Prints whole-process medians (wall clock) and the two ratios issue #2 targets:
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from synth import generate  # noqa: E402
-
-
-def median_seconds(cmd: list[str], runs: int) -> float:
-    """Median wall-clock time of ``runs`` whole-process runs (after one warm-up)."""
-    subprocess.run(cmd, check=True, capture_output=True)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import median_seconds  # noqa: E402
 
 
 def main() -> None:
