@@ -15,14 +15,15 @@ Every request is recorded (path and query) so tests can assert what was asked.
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.local_server import local_server
 
 API_FIXTURES = Path(__file__).parent / "fixtures" / "api"
 
@@ -95,14 +96,6 @@ def _handler(server_state: ApiServer) -> type[BaseHTTPRequestHandler]:
 def api_server() -> Iterator[ApiServer]:
     """Start the server on 127.0.0.1 (a free port) in a thread; stop it afterwards."""
     state = ApiServer("")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    httpd.daemon_threads = True
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with local_server(_handler(state)) as base:
+        state.base = base
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from awesome_medad.catalogue import load_catalogue
 from awesome_medad.cli import main
 from awesome_medad.fixes import apply_fixes, arxiv_form, https_equivalent, plan_fixes
 from tests.conftest import REPO
+from tests.local_server import local_server
 
 CATALOGUE = """\
 # hand-kept comments stay
@@ -206,15 +206,8 @@ class _Moved(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def moved() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Moved)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with local_server(_Moved) as base:
+        yield base
 
 
 def test_cli_lint_fix_replaces_a_permanent_redirect_found_live(

@@ -17,10 +17,9 @@ import importlib.util
 import json
 import shutil
 import statistics
-import threading
 import unicodedata
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from awesome_medad.catalogue import Catalogue, build_catalogue, load_catalogue
 from awesome_medad.site import write_site
 from awesome_medad.yamlsource import load
 from tests.conftest import REPO
+from tests.local_server import local_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -165,15 +165,8 @@ def _load_synth() -> Any:
 @pytest.fixture(scope="module")
 def server(site_dir: Path) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(WAIT)
+    with local_server(handler, join_timeout=WAIT) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
